@@ -1,0 +1,386 @@
+/*
+ * The IR container: op definitions generated from tcg/ops.def, temp and
+ * label allocation, op emission and the textual dump used by -d op/op_opt.
+ * Everything here is per-context and allocation-light: arrays grow
+ * geometrically and are reused across blocks by tcg_func_start.
+ */
+#include "tcg/tcg.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+const TCGOpDef tcg_op_defs[NB_OPS] = {
+#define DEF(n, o, i, c, f) [INDEX_op_##n] = {#n, o, i, c, f},
+#include "tcg/ops.def"
+#undef DEF
+};
+
+_Static_assert(NB_OPS < 65536, "opcode must fit TCGOp.opc");
+
+/* Constant interning: open addressing over temp indexes, keyed by value. */
+typedef struct ConstTable {
+    uint32_t cap, used;
+    uint32_t *slot; /* temp index + 1, 0 = empty */
+} ConstTable;
+
+static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elt)
+{
+    if (need <= *cap) {
+        return p;
+    }
+    uint32_t n = *cap ? *cap : 64;
+    while (n < need) {
+        n *= 2;
+    }
+    p = g_realloc(p, (size_t)n * elt);
+    memset((char *)p + (size_t)*cap * elt, 0, (size_t)(n - *cap) * elt);
+    *cap = n;
+    return p;
+}
+
+void tcg_context_init(TCGContext *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->optimize = true;
+    for (int i = 0; i < 2; i++) {
+        s->const_table[i] = g_new0(ConstTable, 1);
+    }
+    /* env: always the first temp, fixed in the backend's env register. */
+    s->env_temp = tcg_temp_new(s, TCG_TYPE_I64, TEMP_FIXED);
+    s->temps[s->env_temp].name = "env";
+    s->nb_globals = s->nb_temps;
+}
+
+void tcg_context_free(TCGContext *s)
+{
+    for (uint32_t i = 0; i < s->nb_labels; i++) {
+        g_free(s->labels[i].relocs);
+    }
+    for (int i = 0; i < 2; i++) {
+        ConstTable *ct = s->const_table[i];
+        g_free(ct->slot);
+        g_free(ct);
+    }
+    g_free(s->temps);
+    g_free(s->ops);
+    g_free(s->labels);
+    g_free(s->insn_end_off);
+    g_free(s->insn_data);
+    memset(s, 0, sizeof(*s));
+}
+
+void tcg_func_start(TCGContext *s)
+{
+    s->nb_temps = s->nb_globals;
+    s->nb_ops = 0;
+    for (uint32_t i = 0; i < s->nb_labels; i++) {
+        s->labels[i].nb_relocs = 0;
+    }
+    s->nb_labels = 0;
+    s->nb_insns = 0;
+    s->frame_size = 0;
+    for (int i = 0; i < 2; i++) {
+        ConstTable *ct = s->const_table[i];
+        if (ct->used) {
+            memset(ct->slot, 0, ct->cap * sizeof(uint32_t));
+            ct->used = 0;
+        }
+    }
+}
+
+uint32_t tcg_temp_new(TCGContext *s, TCGType type, TCGTempKind kind)
+{
+    s->temps = grow(s->temps, &s->temps_cap, s->nb_temps + 1,
+                    sizeof(TCGTemp));
+    uint32_t idx = s->nb_temps++;
+    TCGTemp *t = &s->temps[idx];
+    memset(t, 0, sizeof(*t));
+    t->type = type;
+    t->kind = kind;
+    t->reg = -1;
+    return idx;
+}
+
+uint32_t tcg_global_mem_new(TCGContext *s, TCGType type, intptr_t offset,
+                            const char *name)
+{
+    /* Globals must precede every per-block temp. */
+    assert(s->nb_temps == s->nb_globals && "globals are created first");
+    uint32_t idx = tcg_temp_new(s, type, TEMP_GLOBAL);
+    s->temps[idx].mem_offset = offset;
+    s->temps[idx].name = name;
+    s->nb_globals = s->nb_temps;
+    return idx;
+}
+
+static uint32_t hash_u64(uint64_t v)
+{
+    v ^= v >> 33;
+    v *= 0xff51afd7ed558ccdull;
+    v ^= v >> 33;
+    return (uint32_t)v;
+}
+
+uint32_t tcg_constant(TCGContext *s, TCGType type, uint64_t val)
+{
+    assert(type == TCG_TYPE_I32 || type == TCG_TYPE_I64);
+    val &= tcg_type_mask(type);
+    ConstTable *ct = s->const_table[type];
+    if (ct->used * 2 >= ct->cap) {
+        /* Rehash into a table twice the size. */
+        uint32_t ncap = ct->cap ? ct->cap * 2 : 64;
+        uint32_t *ns = g_new0(uint32_t, ncap);
+        for (uint32_t i = 0; i < ct->cap; i++) {
+            if (ct->slot[i]) {
+                uint32_t h = hash_u64(s->temps[ct->slot[i] - 1].val);
+                while (ns[h & (ncap - 1)]) {
+                    h++;
+                }
+                ns[h & (ncap - 1)] = ct->slot[i];
+            }
+        }
+        g_free(ct->slot);
+        ct->slot = ns;
+        ct->cap = ncap;
+    }
+    uint32_t h = hash_u64(val);
+    for (;; h++) {
+        uint32_t *sl = &ct->slot[h & (ct->cap - 1)];
+        if (!*sl) {
+            uint32_t idx = tcg_temp_new(s, type, TEMP_CONST);
+            s->temps[idx].val = val;
+            s->temps[idx].val_type = TEMP_VAL_CONST;
+            *sl = idx + 1;
+            ct->used++;
+            return idx;
+        }
+        if (s->temps[*sl - 1].val == val) {
+            return *sl - 1;
+        }
+    }
+}
+
+uint32_t tcg_label_new(TCGContext *s)
+{
+    s->labels = grow(s->labels, &s->labels_cap, s->nb_labels + 1,
+                     sizeof(TCGLabel));
+    TCGLabel *l = &s->labels[s->nb_labels];
+    uint32_t *relocs = l->relocs;
+    uint32_t cap = l->relocs_cap;
+    memset(l, 0, sizeof(*l));
+    l->relocs = relocs; /* keep the reloc array across blocks */
+    l->relocs_cap = cap;
+    return s->nb_labels++;
+}
+
+TCGOp *tcg_emit_op(TCGContext *s, TCGOpcode opc, TCGType type)
+{
+    s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
+    TCGOp *op = &s->ops[s->nb_ops++];
+    memset(op, 0, sizeof(*op));
+    op->opc = opc;
+    op->type = type;
+    return op;
+}
+
+TCGOp *tcg_op_insert_before(TCGContext *s, uint32_t pos, TCGOpcode opc,
+                            TCGType type)
+{
+    assert(pos <= s->nb_ops);
+    s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
+    memmove(&s->ops[pos + 1], &s->ops[pos],
+            (s->nb_ops - pos) * sizeof(TCGOp));
+    s->nb_ops++;
+    TCGOp *op = &s->ops[pos];
+    memset(op, 0, sizeof(*op));
+    op->opc = opc;
+    op->type = type;
+    return op;
+}
+
+void tcg_op_remove(TCGContext *s, TCGOp *op)
+{
+    (void)s;
+    if (op->opc == INDEX_op_br) {
+        s->labels[op->args[0]].refs--;
+    } else if (op->opc == INDEX_op_brcond) {
+        s->labels[op->args[3]].refs--;
+    }
+    memset(op, 0, sizeof(*op));
+    op->opc = INDEX_op_nop;
+}
+
+static const char *const cond_names[TCG_COND_COUNT] = {
+    [TCG_COND_NEVER] = "never", [TCG_COND_ALWAYS] = "always",
+    [TCG_COND_EQ] = "eq",       [TCG_COND_NE] = "ne",
+    [TCG_COND_LT] = "lt",       [TCG_COND_GE] = "ge",
+    [TCG_COND_LE] = "le",       [TCG_COND_GT] = "gt",
+    [TCG_COND_LTU] = "ltu",     [TCG_COND_GEU] = "geu",
+    [TCG_COND_LEU] = "leu",     [TCG_COND_GTU] = "gtu",
+};
+
+const char *tcg_cond_name(TCGCond c)
+{
+    return (unsigned)c < TCG_COND_COUNT ? cond_names[c] : "?";
+}
+
+TCGCond tcg_invert_cond(TCGCond c)
+{
+    static const TCGCond inv[TCG_COND_COUNT] = {
+        [TCG_COND_NEVER] = TCG_COND_ALWAYS, [TCG_COND_ALWAYS] = TCG_COND_NEVER,
+        [TCG_COND_EQ] = TCG_COND_NE,        [TCG_COND_NE] = TCG_COND_EQ,
+        [TCG_COND_LT] = TCG_COND_GE,        [TCG_COND_GE] = TCG_COND_LT,
+        [TCG_COND_LE] = TCG_COND_GT,        [TCG_COND_GT] = TCG_COND_LE,
+        [TCG_COND_LTU] = TCG_COND_GEU,      [TCG_COND_GEU] = TCG_COND_LTU,
+        [TCG_COND_LEU] = TCG_COND_GTU,      [TCG_COND_GTU] = TCG_COND_LEU,
+    };
+    return inv[c];
+}
+
+TCGCond tcg_swap_cond(TCGCond c)
+{
+    static const TCGCond sw[TCG_COND_COUNT] = {
+        [TCG_COND_NEVER] = TCG_COND_NEVER, [TCG_COND_ALWAYS] = TCG_COND_ALWAYS,
+        [TCG_COND_EQ] = TCG_COND_EQ,       [TCG_COND_NE] = TCG_COND_NE,
+        [TCG_COND_LT] = TCG_COND_GT,       [TCG_COND_GE] = TCG_COND_LE,
+        [TCG_COND_LE] = TCG_COND_GE,       [TCG_COND_GT] = TCG_COND_LT,
+        [TCG_COND_LTU] = TCG_COND_GTU,     [TCG_COND_GEU] = TCG_COND_LEU,
+        [TCG_COND_LEU] = TCG_COND_GEU,     [TCG_COND_GTU] = TCG_COND_LTU,
+    };
+    return sw[c];
+}
+
+bool tcg_eval_cond(TCGType type, TCGCond c, uint64_t a, uint64_t b)
+{
+    int64_t sa, sb;
+    if (type == TCG_TYPE_I32) {
+        a &= 0xffffffffu;
+        b &= 0xffffffffu;
+        sa = (int32_t)a;
+        sb = (int32_t)b;
+    } else {
+        sa = (int64_t)a;
+        sb = (int64_t)b;
+    }
+    switch (c) {
+    case TCG_COND_NEVER:
+        return false;
+    case TCG_COND_ALWAYS:
+        return true;
+    case TCG_COND_EQ:
+        return a == b;
+    case TCG_COND_NE:
+        return a != b;
+    case TCG_COND_LT:
+        return sa < sb;
+    case TCG_COND_GE:
+        return sa >= sb;
+    case TCG_COND_LE:
+        return sa <= sb;
+    case TCG_COND_GT:
+        return sa > sb;
+    case TCG_COND_LTU:
+        return a < b;
+    case TCG_COND_GEU:
+        return a >= b;
+    case TCG_COND_LEU:
+        return a <= b;
+    case TCG_COND_GTU:
+        return a > b;
+    default:
+        assert(!"bad condition");
+        return false;
+    }
+}
+
+static void dump_temp(TCGContext *s, FILE *f, TCGArg a)
+{
+    if (a >= s->nb_temps) {
+        fprintf(f, "<bad temp %" PRIu64 ">", a);
+        return;
+    }
+    const TCGTemp *t = &s->temps[a];
+    switch (t->kind) {
+    case TEMP_CONST:
+        fprintf(f, "$0x%" PRIx64, t->val);
+        break;
+    case TEMP_GLOBAL:
+    case TEMP_FIXED:
+        fputs(t->name ? t->name : "glob", f);
+        break;
+    case TEMP_TB:
+        fprintf(f, "loc%u", (unsigned)a);
+        break;
+    default:
+        fprintf(f, "tmp%u", (unsigned)a);
+        break;
+    }
+}
+
+void tcg_dump_ops(TCGContext *s, FILE *f, bool with_life)
+{
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        const TCGOp *op = &s->ops[i];
+        const TCGOpDef *def = &tcg_op_defs[op->opc];
+        if (op->opc == INDEX_op_nop) {
+            continue;
+        }
+        if (op->opc == INDEX_op_insn_start) {
+            fprintf(f, " ---- %016" PRIx64 " %016" PRIx64 "\n", op->args[0],
+                    op->args[1]);
+            continue;
+        }
+        int no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
+        int nc = tcg_op_nb_cargs(op);
+        if (op->opc == INDEX_op_call) {
+            fprintf(f, " call %s", tcg_call_info(op)->name);
+        } else if (def->flags & TCG_OPF_INT) {
+            fprintf(f, " %s_i%d", def->name, tcg_type_bits(op->type));
+        } else {
+            fprintf(f, " %s", def->name);
+        }
+        int k = 0;
+        for (int j = 0; j < no + ni; j++, k++) {
+            fputs(k ? "," : " ", f);
+            dump_temp(s, f, op->args[j]);
+        }
+        if (op->opc == INDEX_op_call) {
+            nc = 0;
+        }
+        for (int j = no + ni; j < no + ni + nc; j++, k++) {
+            TCGArg a = op->args[j];
+            fputs(k ? "," : " ", f);
+            bool is_cond = (op->opc == INDEX_op_brcond && j == 2) ||
+                           (op->opc == INDEX_op_setcond && j == 3) ||
+                           (op->opc == INDEX_op_movcond && j == 5);
+            bool is_label = op->opc == INDEX_op_set_label ||
+                            op->opc == INDEX_op_br ||
+                            (op->opc == INDEX_op_brcond && j == 3);
+            if (is_cond) {
+                fputs(tcg_cond_name((TCGCond)a), f);
+            } else if (is_label) {
+                fprintf(f, "$L%u", (unsigned)a);
+            } else {
+                fprintf(f, "$0x%" PRIx64, a);
+            }
+        }
+        if (with_life && op->life) {
+            fputs("  ", f);
+            for (int j = 0; j < no + ni; j++) {
+                if (op->life & TCG_LIFE_DEAD(j)) {
+                    fprintf(f, " dead:%d", j);
+                }
+            }
+            for (int j = 0; j < no; j++) {
+                if (op->life & TCG_LIFE_SYNC(j)) {
+                    fprintf(f, " sync:%d", j);
+                }
+            }
+        }
+        fputc('\n', f);
+    }
+}
