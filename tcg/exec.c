@@ -1,1 +1,478 @@
-/* placeholder: being written */
+/*
+ * The execution runtime: runtime set-up, translation of one block
+ * (front end -> optimizer -> liveness -> backend), block lookup through
+ * the per-CPU jump cache and the global table, the main loop with
+ * chaining, and the ways out of generated code (cpu_loop_exit, guest
+ * faults raised by host signals).
+ *
+ * Relies on: tcg/tb-maint.c for every shared structure and its lock; the
+ * backend's exec returning the exit_tb value; siglongjmp being the only
+ * way a helper leaves generated code early.
+ *
+ * Guarantees: translation and every change to shared structures happen
+ * under the TB lock, in the main loop, outside generated code; the jump
+ * cache path (main loop and helper_lookup_tb_ptr) takes no lock; a jump
+ * out of generated code, from a helper or a signal handler, restores the
+ * signal mask cpu_exec was entered with and releases the TB lock if this
+ * thread held it.
+ */
+#include "tcg/internal.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+
+const void *tcg_code_gen_epilogue;
+uintptr_t tcg_guest_base;
+__thread CPUState *current_cpu;
+__thread int tcg_exec_depth;
+
+#define DEFAULT_MAX_INSNS 512
+
+/* Per-thread translation context, bound to the TargetOps whose globals it
+ * holds. */
+static __thread TCGContext thread_ctx;
+static __thread bool thread_ctx_ready;
+static __thread const TargetOps *thread_ctx_ops;
+static __thread uint32_t thread_ctx_base_globals;
+
+/* The block-size limit the cached blocks were translated with: blocks are
+ * keyed by (pc, flags) only, so a change (singlestep) needs a flush. */
+static int cached_max_insns;
+
+TCGContext *tcg_thread_context(void)
+{
+    if (!thread_ctx_ready) {
+        tcg_context_init(&thread_ctx);
+        thread_ctx_base_globals = thread_ctx.nb_globals;
+        thread_ctx_ready = true;
+    }
+    return &thread_ctx;
+}
+
+/*
+ * The context with ops' globals. A target without tcg_init leaves the
+ * context alone (tests that create their globals by hand rely on this).
+ */
+static TCGContext *context_for(const TargetOps *ops)
+{
+    TCGContext *s = tcg_thread_context();
+    if (ops->tcg_init && thread_ctx_ops != ops) {
+        if (thread_ctx_ops || s->nb_globals != thread_ctx_base_globals) {
+            bool optimize = s->optimize;
+            tcg_context_free(s);
+            tcg_context_init(s);
+            s->optimize = optimize;
+        }
+        ops->tcg_init(s);
+        thread_ctx_ops = ops;
+    }
+    return s;
+}
+
+void tcg_exec_init(size_t code_size, const TCGBackend *backend)
+{
+    assert(backend && "tcg_exec_init needs a backend");
+    tb_region_init(code_size, backend);
+    tb_lock();
+    cached_max_insns = 0;
+    tb_unlock();
+}
+
+const TCGBackend *tcg_current_backend(void)
+{
+    return tb_region_backend();
+}
+
+const TCGBackend *tcg_backend_by_name(const char *name)
+{
+    if (!strcmp(name, "native") || !strcmp(name, "x86_64")) {
+        return &tcg_backend_x86_64;
+    }
+    if (!strcmp(name, "tci")) {
+        return &tcg_backend_tci;
+    }
+    return NULL;
+}
+
+void cpu_init_common(CPUState *cpu, const TargetOps *ops)
+{
+    /* No registration: jump caches validate their entries (see
+     * tcg/tb-maint.c), so the runtime never needs to reach every CPU. */
+    memset(cpu, 0, sizeof(*cpu));
+    cpu->ops = ops;
+}
+
+static int effective_max_insns(const CPUState *cpu)
+{
+    if (cpu->singlestep) {
+        return 1;
+    }
+    return cpu->max_insns > 0 ? cpu->max_insns : DEFAULT_MAX_INSNS;
+}
+
+/* Translation. */
+
+static uint32_t count_ops(const TCGContext *s)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        n += s->ops[i].opc != INDEX_op_nop;
+    }
+    return n;
+}
+
+static void log_front_end(CPUState *cpu, TCGContext *s, TranslationBlock *tb)
+{
+    FILE *f = tcg_log_file ? tcg_log_file : stderr;
+    flockfile(f);
+    if ((tcg_log_mask & TCG_LOG_IN_ASM) && cpu->ops->disas) {
+        fprintf(f, "----------------\nIN: %s 0x%016" PRIx64 "\n",
+                cpu->ops->name ? cpu->ops->name : "", tb->pc);
+        cpu->ops->disas(f, tb->pc, tb->size);
+        fputc('\n', f);
+    }
+    if (tcg_log_mask & TCG_LOG_OP) {
+        fprintf(f, "OP:\n");
+        tcg_dump_ops(s, f, false);
+        fputc('\n', f);
+    }
+    funlockfile(f);
+}
+
+static void log_passes(TCGContext *s)
+{
+    FILE *f = tcg_log_file ? tcg_log_file : stderr;
+    flockfile(f);
+    fprintf(f, "OP after optimization and liveness analysis:\n");
+    tcg_dump_ops(s, f, true);
+    fputc('\n', f);
+    funlockfile(f);
+}
+
+static void log_out_asm(const TCGBackend *be, const TranslationBlock *tb)
+{
+    FILE *f = tcg_log_file ? tcg_log_file : stderr;
+    flockfile(f);
+    fprintf(f, "OUT: [size=%" PRIu32 "]\n", tb->tc_size);
+    if (be->disas) {
+        be->disas(f, tb->tc_ptr, tb->tc_size);
+    }
+    fputc('\n', f);
+    funlockfile(f);
+}
+
+/* Make room by flushing; a block that fails again in an empty buffer
+ * can never be translated. */
+static void flush_for_retry(bool *flushed, uint64_t pc, const char *what)
+{
+    if (*flushed) {
+        fprintf(stderr,
+                "vemu: the block at guest pc 0x%" PRIx64
+                " does not fit in an empty %s\n",
+                pc, what);
+        abort();
+    }
+    *flushed = true;
+    tb_flush_locked();
+}
+
+/* Translate the block at (pc, flags) and publish it. Caller holds the TB
+ * lock and runs no generated code. */
+static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
+{
+    const TCGBackend *be = tb_region_backend();
+    TCGContext *s = context_for(cpu->ops);
+    int max_insns = effective_max_insns(cpu);
+    bool flushed = false;
+
+    for (;;) {
+        TranslationBlock *tb = tb_alloc_locked(pc, flags);
+        if (!tb) {
+            flush_for_retry(&flushed, pc, "block arena");
+            continue;
+        }
+        tcg_func_start(s);
+        cpu->ops->translate(cpu, s, tb, max_insns);
+        if (tcg_log_mask & (TCG_LOG_IN_ASM | TCG_LOG_OP)) {
+            log_front_end(cpu, s, tb);
+        }
+        if (s->optimize) {
+            tcg_optimize(s);
+        }
+        tcg_liveness(s);
+        if (tcg_log_mask & TCG_LOG_OP_OPT) {
+            log_passes(s);
+        }
+
+        uint8_t *rw;
+        const uint8_t *rx;
+        size_t avail;
+        tb_code_area_locked(&rw, &rx, &avail);
+        ptrdiff_t size = be->gen_code(s, tb, rw, rx, avail);
+        if (size < 0) {
+            /* Retranslate from scratch: the IR embeds tb's address. */
+            flush_for_retry(&flushed, pc, "code buffer");
+            continue;
+        }
+        if (!tb_commit_locked(tb, (size_t)size, s)) {
+            flush_for_retry(&flushed, pc, "metadata arena");
+            continue;
+        }
+        tb_stats_add_ops(count_ops(s));
+        if (tcg_log_mask & TCG_LOG_OUT_ASM) {
+            log_out_asm(be, tb);
+        }
+        return tb;
+    }
+}
+
+/* Lookup. */
+
+static TranslationBlock *jmp_cache_get(CPUState *cpu, unsigned h, uint64_t pc,
+                                       uint32_t flags)
+{
+    TranslationBlock *tb =
+        __atomic_load_n(&cpu->tb_jmp_cache[h], __ATOMIC_ACQUIRE);
+    if (tb && tb->pc == pc && tb->flags == flags &&
+        !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
+        return tb;
+    }
+    return NULL;
+}
+
+TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint32_t flags)
+{
+    unsigned h = tb_jmp_cache_hash(pc);
+    TranslationBlock *tb = jmp_cache_get(cpu, h, pc, flags);
+    if (tb) {
+        return tb;
+    }
+    tb = tb_htable_lookup(pc, flags);
+    if (!tb) {
+        tb_lock();
+        /* Another thread may have translated it meanwhile. */
+        tb = tb_htable_lookup(pc, flags);
+        if (!tb) {
+            tb = tb_gen_code(cpu, pc, flags);
+        }
+        tb_unlock();
+    }
+    __atomic_store_n(&cpu->tb_jmp_cache[h], tb, __ATOMIC_RELEASE);
+    return tb;
+}
+
+static void log_exec(const TranslationBlock *tb)
+{
+    FILE *f = tcg_log_file ? tcg_log_file : stderr;
+    fprintf(f, "Trace %p [%016" PRIx64 "/%08" PRIx32 "]\n", tb->tc_ptr, tb->pc,
+            tb->flags);
+}
+
+/* Never translates: it runs inside generated code, where a flush would
+ * pull the code out from under the caller. */
+const void *helper_lookup_tb_ptr(CPUState *cpu)
+{
+    uint64_t pc;
+    uint32_t flags;
+    cpu->ops->get_tb_cpu_state(cpu, &pc, &flags);
+    unsigned h = tb_jmp_cache_hash(pc);
+    TranslationBlock *tb = jmp_cache_get(cpu, h, pc, flags);
+    if (!tb) {
+        tb = tb_htable_lookup(pc, flags);
+        if (!tb) {
+            return tcg_code_gen_epilogue;
+        }
+        __atomic_store_n(&cpu->tb_jmp_cache[h], tb, __ATOMIC_RELEASE);
+    }
+    if (tcg_log_mask & TCG_LOG_EXEC) {
+        log_exec(tb);
+    }
+    return tb->tc_ptr;
+}
+
+const TCGHelperInfo helper_info_lookup_tb_ptr = {
+    .func = (void *)helper_lookup_tb_ptr,
+    .name = "lookup_tb_ptr",
+    .flags = TCG_CALL_NO_WRITE_GLOBALS | TCG_CALL_NO_SIDE_EFFECTS,
+    .has_ret = true,
+    .ret_type = TCG_TYPE_I64,
+    .nb_args = 1,
+    .arg_types = {TCG_TYPE_I64},
+};
+
+/* The main loop. */
+
+static void sync_max_insns(const CPUState *cpu)
+{
+    int want = effective_max_insns(cpu);
+    if (__atomic_load_n(&cached_max_insns, __ATOMIC_RELAXED) == want) {
+        return;
+    }
+    tb_lock();
+    if (cached_max_insns != want) {
+        if (cached_max_insns != 0) {
+            tb_flush_locked();
+        }
+        cached_max_insns = want;
+    }
+    tb_unlock();
+}
+
+int cpu_exec(CPUState *cpu)
+{
+    const TCGBackend *be = tb_region_backend();
+    if (!be) {
+        fprintf(stderr, "vemu: cpu_exec called before tcg_exec_init\n");
+        abort();
+    }
+    current_cpu = cpu;
+    volatile int outer_depth = tcg_exec_depth;
+
+    /* Save the signal mask: a guest fault leaves its SIGSEGV handler by
+     * siglongjmp, which would otherwise keep the signal blocked. */
+    if (sigsetjmp(cpu->jmp_env, 1) != 0) {
+        tcg_exec_depth = outer_depth;
+        tb_lock_reset_after_longjmp();
+        return cpu->exception_index;
+    }
+
+    sync_max_insns(cpu);
+    TranslationBlock *last = NULL;
+    int last_exit = 0;
+    for (;;) {
+        if (cpu->exit_request) {
+            cpu->exit_request = 0;
+            return EXCP_INTERRUPT;
+        }
+        if (tb_flush_pending()) {
+            tb_lock();
+            if (tb_flush_pending()) {
+                tb_flush_locked();
+            }
+            tb_unlock();
+            last = NULL;
+        }
+
+        uint64_t pc;
+        uint32_t flags;
+        cpu->ops->get_tb_cpu_state(cpu, &pc, &flags);
+        uint64_t gen = tb_flush_count();
+        TranslationBlock *tb = tb_lookup(cpu, pc, flags);
+        if (last && tb_flush_count() == gen) {
+            /* Without a flush in between, last still names its block. */
+            tb_add_jump(last, last_exit, tb);
+        }
+        if (tcg_log_mask & TCG_LOG_EXEC) {
+            log_exec(tb);
+        }
+
+        tcg_exec_depth++;
+        uintptr_t v = be->exec(cpu, tb->tc_ptr);
+        tcg_exec_depth--;
+
+        last_exit = (int)(v & TB_EXIT_MASK);
+        last = last_exit < 2
+                   ? (TranslationBlock *)(v & ~(uintptr_t)TB_EXIT_MASK)
+                   : NULL;
+    }
+}
+
+_Noreturn void cpu_loop_exit(CPUState *cpu)
+{
+    siglongjmp(cpu->jmp_env, 1);
+}
+
+bool cpu_restore_state(CPUState *cpu, uintptr_t host_pc)
+{
+    const TCGBackend *be = tb_region_backend();
+    TranslationBlock *tb;
+    int insn;
+    if (!be || !be->locate || !be->locate(host_pc, &tb, &insn)) {
+        return false;
+    }
+    if (insn >= 0 && (uint32_t)insn < tb->icount && tb->insn_data) {
+        cpu->ops->restore_state(cpu,
+                                &tb->insn_data[insn * TCG_INSN_START_WORDS]);
+    }
+    return true;
+}
+
+_Noreturn void cpu_loop_exit_restore(CPUState *cpu, uintptr_t ra)
+{
+    /* A return address points past the call, which may be the last byte
+     * of its guest instruction's code: step back into the call itself.
+     * 0 means "no host pc"; the interpreter knows its position anyway. */
+    cpu_restore_state(cpu, ra ? ra - 1 : 0);
+    cpu_loop_exit(cpu);
+}
+
+_Noreturn void cpu_raise_exception_ra(CPUState *cpu, int excp, uintptr_t ra)
+{
+    cpu->exception_index = excp;
+    cpu_loop_exit_restore(cpu, ra);
+}
+
+/* Guest faults. */
+
+void tcg_handle_host_fault(CPUState *cpu, uintptr_t host_pc,
+                           uintptr_t host_addr, bool is_write)
+{
+    /* Outside backend->exec there is no cpu_exec frame to jump to. */
+    if (!cpu || tcg_exec_depth == 0) {
+        return;
+    }
+    if (!cpu_restore_state(cpu, host_pc)) {
+        return;
+    }
+    cpu->fault_addr = (uint64_t)(host_addr - tcg_guest_base);
+    cpu->fault_write = is_write;
+    cpu->exception_index = EXCP_SEGV;
+    /* jmp_env holds the mask from before the signal: this unblocks it. */
+    siglongjmp(cpu->jmp_env, 1);
+}
+
+static void host_fault_handler(int sig, siginfo_t *info, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    uintptr_t pc = 0;
+    bool is_write = false;
+#if defined(__x86_64__)
+    pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    /* Bit 1 of the page-fault error code: the access was a write. */
+    if (uc->uc_mcontext.gregs[REG_TRAPNO] == 14) {
+        is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+    }
+#else
+    (void)uc;
+#endif
+    /* si_code <= 0: sent by kill/tgkill, not a fault of ours. */
+    if (info->si_code > 0) {
+        tcg_handle_host_fault(current_cpu, pc, (uintptr_t)info->si_addr,
+                              is_write);
+    }
+    /* Not the guest's: let the default action kill us, so emulator bugs
+     * are never hidden. A real fault re-triggers when we return. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+    if (info->si_code <= 0) {
+        raise(sig);
+    }
+}
+
+void tcg_install_fault_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = host_fault_handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}

@@ -39,6 +39,10 @@ enum {
 /* What the runtime needs from a guest front end. */
 typedef struct TargetOps {
     const char *name;
+    /* Create the target's IR globals (tcg_global_mem_new, offsets from the
+     * CPUState pointer) in a fresh translation context. Called once per
+     * context: each thread has its own. */
+    void (*tcg_init)(TCGContext *s);
     /* The state that selects a translation: guest pc and mode flags. */
     void (*get_tb_cpu_state)(CPUState *cpu, uint64_t *pc, uint32_t *flags);
     /* Emit IR for the block starting at tb->pc into s (after

@@ -1,1 +1,604 @@
-/* placeholder: being written */
+/*
+ * Target-independent register allocator and code-generation driver for
+ * native backends. A single forward pass: every temp is either dead, in a
+ * host register, in memory (env field for globals, a stack-frame slot for
+ * locals) or a constant. Operands are placed per the backend's constraints
+ * (tcg/regalloc.h); registers are taken free-first in the backend's
+ * allocation order and otherwise evicted by writing their temp back.
+ *
+ * Relies on tcg/liveness.c having annotated op->life: values that must be
+ * in memory at a later boundary were synced where they were written, so at
+ * labels and block exits the allocator only has to forget its registers.
+ * Guarantees: at every label, branch, exit, helper call that reads globals
+ * and op that can fault, every global holds its current value in env.
+ */
+#include "tcg/regalloc.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+static TCGRegSet regset_free(const TCGGen *g)
+{
+    TCGRegSet set = 0;
+    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
+        if (!g->reg_to_temp[r] && !(g->reserved & (1u << r))) {
+            set |= 1u << r;
+        }
+    }
+    return set;
+}
+
+static int temp_base_reg(const TCGTemp *t)
+{
+    return t->kind == TEMP_GLOBAL ? TCG_AREG0 : TCG_REG_CALL_STACK;
+}
+
+static void temp_allocate_frame(TCGGen *g, TCGTemp *t)
+{
+    if (g->frame_next + 8 > TCG_FRAME_SIZE) {
+        /* Front ends bound block sizes far below this. */
+        fprintf(stderr, "vemu: tcg: spill frame exhausted (%u temps)\n",
+                (unsigned)g->s->nb_temps);
+        abort();
+    }
+    t->mem_offset = g->frame_next;
+    t->mem_allocated = true;
+    g->frame_next += 8;
+}
+
+/* Make memory hold t's value; t stays where it is. */
+static void temp_sync(TCGGen *g, TCGTemp *t)
+{
+    if (t->val_type != TEMP_VAL_REG || t->mem_coherent) {
+        return;
+    }
+    if (t->kind == TEMP_FIXED || t->kind == TEMP_CONST) {
+        return;
+    }
+    if (t->kind != TEMP_GLOBAL && !t->mem_allocated) {
+        temp_allocate_frame(g, t);
+    }
+    tcg_out_st(g, (TCGType)t->type, t->reg, temp_base_reg(t), t->mem_offset);
+    t->mem_coherent = true;
+}
+
+/* Forget t's register; its value is dead (locals) or in memory (globals,
+ * which the caller has synced if needed). */
+static void temp_dead(TCGGen *g, TCGTemp *t)
+{
+    if (t->kind == TEMP_FIXED || t->kind == TEMP_CONST) {
+        return;
+    }
+    if (t->val_type == TEMP_VAL_REG) {
+        g->reg_to_temp[t->reg] = NULL;
+    }
+    if (t->kind == TEMP_GLOBAL) {
+        t->val_type = TEMP_VAL_MEM;
+    } else if (t->kind == TEMP_TB && t->mem_allocated && t->mem_coherent) {
+        /* A TB temp can still be read after a label from its slot. */
+        t->val_type = TEMP_VAL_MEM;
+    } else {
+        t->val_type = TEMP_VAL_DEAD;
+    }
+    t->reg = -1;
+}
+
+/* Write t back and release its register: it lives in memory now. */
+static void temp_save(TCGGen *g, TCGTemp *t)
+{
+    if (t->kind == TEMP_FIXED || t->kind == TEMP_CONST) {
+        return;
+    }
+    if (t->val_type == TEMP_VAL_REG) {
+        temp_sync(g, t);
+        g->reg_to_temp[t->reg] = NULL;
+        t->reg = -1;
+        t->val_type = TEMP_VAL_MEM;
+    }
+}
+
+static void reg_free(TCGGen *g, int reg)
+{
+    TCGTemp *t = g->reg_to_temp[reg];
+    if (t) {
+        temp_save(g, t);
+    }
+}
+
+/* A register from `want`, free ones first, else by eviction. */
+static int reg_alloc(TCGGen *g, TCGRegSet want)
+{
+    want &= ~g->reserved;
+    TCGRegSet fr = want & regset_free(g);
+    for (size_t i = 0; i < G_N_ELEMENTS(tcg_target_alloc_order); i++) {
+        int r = tcg_target_alloc_order[i];
+        if (fr & (1u << r)) {
+            return r;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(tcg_target_alloc_order); i++) {
+        int r = tcg_target_alloc_order[i];
+        if (want & (1u << r)) {
+            reg_free(g, r);
+            return r;
+        }
+    }
+    fprintf(stderr, "vemu: tcg: no register satisfies set 0x%x\n", want);
+    abort();
+}
+
+/* Put t's value into register reg without changing where t lives. */
+static void temp_copy_to(TCGGen *g, TCGTemp *t, int reg)
+{
+    switch (t->val_type) {
+    case TEMP_VAL_REG:
+        if (t->reg != reg) {
+            tcg_out_mov(g, (TCGType)t->type, reg, t->reg);
+        }
+        break;
+    case TEMP_VAL_CONST:
+        tcg_out_movi(g, (TCGType)t->type, reg, t->val);
+        break;
+    case TEMP_VAL_MEM:
+        tcg_out_ld(g, (TCGType)t->type, reg, temp_base_reg(t), t->mem_offset);
+        break;
+    default:
+        /* Reading an EBB temp after a label, or an unwritten temp: the
+         * value is undefined; any register content will do. */
+        break;
+    }
+}
+
+static void sync_globals(TCGGen *g)
+{
+    for (uint32_t i = 0; i < g->s->nb_globals; i++) {
+        temp_sync(g, &g->s->temps[i]);
+    }
+}
+
+static void save_globals(TCGGen *g)
+{
+    for (uint32_t i = 0; i < g->s->nb_globals; i++) {
+        temp_save(g, &g->s->temps[i]);
+    }
+}
+
+/* End of a basic block: everything that outlives it goes to memory and
+ * all registers are forgotten, the state every label starts from. A TB
+ * temp is in its frame slot at a label whatever the fall-through path
+ * did with it (it may be dead there but live on a branch into the label),
+ * so every TB temp gets a slot and is taken to be in it. */
+static void bb_end(TCGGen *g)
+{
+    TCGContext *s = g->s;
+    for (uint32_t i = 0; i < s->nb_temps; i++) {
+        TCGTemp *t = &s->temps[i];
+        if (t->kind == TEMP_GLOBAL) {
+            temp_save(g, t);
+        } else if (t->kind == TEMP_TB) {
+            temp_save(g, t);
+            if (!t->mem_allocated) {
+                temp_allocate_frame(g, t);
+            }
+            t->val_type = TEMP_VAL_MEM;
+            t->mem_coherent = true;
+        } else if (t->kind == TEMP_EBB) {
+            temp_dead(g, t);
+        }
+    }
+}
+
+/* Before a conditional branch: memory current for the target, registers
+ * kept for the fall-through path. */
+static void bb_sync(TCGGen *g)
+{
+    TCGContext *s = g->s;
+    for (uint32_t i = 0; i < s->nb_temps; i++) {
+        TCGTemp *t = &s->temps[i];
+        if (t->kind == TEMP_GLOBAL || t->kind == TEMP_TB) {
+            temp_sync(g, t);
+        }
+    }
+}
+
+static void apply_output_life(TCGGen *g, const TCGOp *op, int k, TCGTemp *t)
+{
+    if (op->life & TCG_LIFE_SYNC(k)) {
+        temp_sync(g, t);
+    }
+    if (op->life & TCG_LIFE_DEAD(k)) {
+        temp_dead(g, t);
+    }
+}
+
+/* Bind register reg as the new home of output t. */
+static void set_output(TCGGen *g, TCGTemp *t, int reg)
+{
+    if (t->val_type == TEMP_VAL_REG && t->reg != reg) {
+        g->reg_to_temp[t->reg] = NULL;
+    }
+    t->val_type = TEMP_VAL_REG;
+    t->reg = reg;
+    t->mem_coherent = false;
+    g->reg_to_temp[reg] = t;
+}
+
+static void kill_dead_inputs(TCGGen *g, const TCGOp *op, int nb_o, int nb_i)
+{
+    for (int k = nb_o; k < nb_o + nb_i; k++) {
+        if (op->life & TCG_LIFE_DEAD(k)) {
+            temp_dead(g, &g->s->temps[op->args[k]]);
+        }
+    }
+}
+
+static void reg_alloc_mov(TCGGen *g, const TCGOp *op)
+{
+    TCGContext *s = g->s;
+    TCGTemp *ot = &s->temps[op->args[0]];
+    TCGTemp *it = &s->temps[op->args[1]];
+    TCGType type = (TCGType)op->type;
+
+    if (it->val_type == TEMP_VAL_REG && it->kind != TEMP_FIXED &&
+        (op->life & TCG_LIFE_DEAD(1)) && ot != it) {
+        /* Hand the register over instead of copying. */
+        int reg = it->reg;
+        temp_dead(g, it);
+        set_output(g, ot, reg);
+    } else if (ot == it) {
+        return;
+    } else {
+        int reg;
+        if (it->val_type == TEMP_VAL_REG || it->kind == TEMP_CONST) {
+            TCGRegSet busy = it->val_type == TEMP_VAL_REG ? 1u << it->reg : 0;
+            reg = ot->val_type == TEMP_VAL_REG && ot->reg != it->reg
+                      ? ot->reg
+                      : reg_alloc(g, TCG_TARGET_ALL_REGS & ~busy);
+            g->reg_to_temp[reg] = ot; /* pin while copying */
+            temp_copy_to(g, it, reg);
+        } else {
+            reg = ot->val_type == TEMP_VAL_REG ? ot->reg
+                                               : reg_alloc(g, TCG_TARGET_ALL_REGS);
+            g->reg_to_temp[reg] = ot;
+            temp_copy_to(g, it, reg);
+        }
+        if (op->life & TCG_LIFE_DEAD(1)) {
+            temp_dead(g, it);
+        }
+        set_output(g, ot, reg);
+    }
+    (void)type;
+    apply_output_life(g, op, 0, ot);
+}
+
+static void reg_alloc_call(TCGGen *g, const TCGOp *op)
+{
+    TCGContext *s = g->s;
+    const TCGHelperInfo *info = tcg_call_info(op);
+    int nb_o = op->call_oargs, nb_i = op->call_iargs;
+    TCGRegSet locked = 0;
+
+    assert(nb_i <= (int)G_N_ELEMENTS(tcg_target_call_iarg_regs));
+    for (int i = 0; i < nb_i; i++) {
+        TCGTemp *t = &s->temps[op->args[nb_o + i]];
+        int reg = tcg_target_call_iarg_regs[i];
+        if (t->val_type == TEMP_VAL_REG && t->reg == reg) {
+            locked |= 1u << reg;
+            continue;
+        }
+        reg_free(g, reg);
+        temp_copy_to(g, t, reg);
+        locked |= 1u << reg;
+    }
+    kill_dead_inputs(g, op, nb_o, nb_i);
+
+    /* Caller-saved registers do not survive the call. */
+    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
+        if ((TCG_TARGET_CALL_CLOBBER & (1u << r)) && g->reg_to_temp[r]) {
+            temp_save(g, g->reg_to_temp[r]);
+        }
+    }
+    if (!(info->flags & TCG_CALL_NO_READ_GLOBALS)) {
+        if (info->flags & TCG_CALL_NO_WRITE_GLOBALS) {
+            sync_globals(g);
+        } else {
+            save_globals(g);
+        }
+    }
+    tcg_out_call(g, info->func);
+
+    if (nb_o) {
+        TCGTemp *t = &s->temps[op->args[0]];
+        int reg = TCG_TARGET_CALL_OARG_REG;
+        if (info->ret_type == TCG_TYPE_I32) {
+            /* The ABI leaves the upper half of an int result undefined. */
+            tcg_out_mov(g, TCG_TYPE_I32, reg, reg);
+        }
+        set_output(g, t, reg);
+        apply_output_life(g, op, 0, t);
+    }
+}
+
+static bool single_reg(TCGRegSet set)
+{
+    return set && !(set & (set - 1));
+}
+
+static void reg_alloc_op(TCGGen *g, const TCGOp *op)
+{
+    TCGContext *s = g->s;
+    const TCGOpDef *def = &tcg_op_defs[op->opc];
+    int nb_o = def->nb_oargs, nb_i = def->nb_iargs, nb_c = def->nb_cargs;
+    TCGOpConstraints ct;
+    TCGArg args[TCG_MAX_OP_ARGS];
+    bool const_args[TCG_MAX_OP_ARGS] = {false};
+    TCGRegSet i_alloc = 0, o_alloc = 0, fixed_out;
+
+    if (!tcg_target_constraints(op, &ct)) {
+        fprintf(stderr, "vemu: tcg: x86-64 backend cannot emit %s\n",
+                def->name);
+        abort();
+    }
+    /* Registers pinned by the op (fixed inputs, fixed outputs, clobbers)
+     * are kept away from inputs that may go anywhere. */
+    fixed_out = ct.clobbers;
+    for (int k = 0; k < nb_o + nb_i; k++) {
+        if (ct.args[k].alias < 0 && single_reg(ct.args[k].regs)) {
+            fixed_out |= ct.args[k].regs;
+        }
+    }
+
+    for (int k = nb_o; k < nb_o + nb_i; k++) {
+        TCGTemp *t = &s->temps[op->args[k]];
+        TCGArgConstraint *ac = &ct.args[k];
+        if (t->kind == TEMP_CONST && ac->imm &&
+            tcg_target_const_match(op, k, t->val)) {
+            const_args[k] = true;
+            args[k] = t->val;
+            continue;
+        }
+        TCGRegSet want = ac->regs;
+        if (!single_reg(want) && (want & ~fixed_out & ~g->reserved)) {
+            want &= ~fixed_out;
+        }
+        int reg;
+        if (t->kind == TEMP_FIXED && !single_reg(ac->regs)) {
+            reg = t->reg;
+        } else if (t->val_type == TEMP_VAL_REG && (want & (1u << t->reg))) {
+            reg = t->reg;
+        } else if (t->val_type == TEMP_VAL_REG || t->kind == TEMP_FIXED ||
+                   t->kind == TEMP_CONST) {
+            /* Copy into an anonymous register for this op only. */
+            reg = reg_alloc(g, want & ~i_alloc);
+            temp_copy_to(g, t, reg);
+        } else {
+            TCGRegSet avoid = i_alloc;
+            reg = reg_alloc(g, want & ~avoid);
+            temp_copy_to(g, t, reg);
+            t->mem_coherent = t->val_type == TEMP_VAL_MEM;
+            t->val_type = TEMP_VAL_REG;
+            t->reg = reg;
+            g->reg_to_temp[reg] = t;
+        }
+        i_alloc |= 1u << reg;
+        args[k] = reg;
+    }
+    for (int k = nb_o + nb_i; k < nb_o + nb_i + nb_c; k++) {
+        args[k] = op->args[k];
+    }
+
+    /* Values for a taken branch or a fault must be in memory first. */
+    if (def->flags & TCG_OPF_COND_BRANCH) {
+        bb_sync(g);
+    } else if (def->flags & TCG_OPF_CAN_FAULT) {
+        sync_globals(g);
+    }
+
+    kill_dead_inputs(g, op, nb_o, nb_i);
+
+    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
+        if ((ct.clobbers & (1u << r)) && g->reg_to_temp[r]) {
+            temp_save(g, g->reg_to_temp[r]);
+        }
+    }
+
+    for (int k = 0; k < nb_o; k++) {
+        TCGTemp *t = &s->temps[op->args[k]];
+        TCGArgConstraint *ac = &ct.args[k];
+        int reg;
+        if (ac->alias >= 0) {
+            int ik = nb_o + ac->alias;
+            int ireg = (int)args[ik];
+            bool shared = false;
+            for (int j = nb_o; j < nb_o + nb_i; j++) {
+                if (j != ik && !const_args[j] && (int)args[j] == ireg) {
+                    shared = true;
+                }
+            }
+            TCGTemp *occ = g->reg_to_temp[ireg];
+            bool reusable = !const_args[ik] && !shared &&
+                            !(o_alloc & (1u << ireg)) &&
+                            (ac->regs & (1u << ireg)) &&
+                            ireg != TCG_AREG0 &&
+                            (occ == NULL || occ == t);
+            if (reusable && occ == t) {
+                /* Output is the input's own temp, live past this op only
+                 * as the output: fine to overwrite in place. */
+                reusable = op->life & TCG_LIFE_DEAD(ik);
+            }
+            if (reusable) {
+                reg = ireg;
+            } else {
+                /* Copy at the input's width: it may be wider than the op
+                 * (extrh_i64_i32 reads the high half of an i64). */
+                TCGType itype = (TCGType)s->temps[op->args[ik]].type;
+                reg = reg_alloc(g, ac->regs & ~(i_alloc | o_alloc));
+                if (const_args[ik]) {
+                    tcg_out_movi(g, itype, reg, args[ik]);
+                    const_args[ik] = false;
+                } else {
+                    tcg_out_mov(g, itype, reg, ireg);
+                }
+                args[ik] = reg;
+            }
+        } else if (ac->newreg) {
+            reg = reg_alloc(g, ac->regs & ~(i_alloc | o_alloc));
+        } else {
+            reg = reg_alloc(g, ac->regs & ~o_alloc);
+        }
+        o_alloc |= 1u << reg;
+        args[k] = reg;
+        /* Whatever lived in reg is no longer there after the op. */
+        if (g->reg_to_temp[reg] && g->reg_to_temp[reg] != t) {
+            temp_save(g, g->reg_to_temp[reg]);
+        }
+        g->reg_to_temp[reg] = t; /* claim now so later outputs avoid it */
+    }
+
+    if (def->flags & TCG_OPF_BB_END) {
+        if (!(def->flags & TCG_OPF_COND_BRANCH)) {
+            bb_end(g);
+        }
+    }
+
+    tcg_out_op(g, op, args, const_args);
+
+    for (int k = 0; k < nb_o; k++) {
+        TCGTemp *t = &s->temps[op->args[k]];
+        g->reg_to_temp[args[k]] = NULL;
+        set_output(g, t, (int)args[k]);
+    }
+    for (int k = 0; k < nb_o; k++) {
+        apply_output_life(g, op, k, &s->temps[op->args[k]]);
+    }
+}
+
+void tcg_label_add_reloc(TCGGen *g, uint32_t label, uint32_t where)
+{
+    TCGLabel *l = &g->s->labels[label];
+    if (l->has_value) {
+        tcg_patch_reloc(g, where, (uint32_t)l->value);
+        return;
+    }
+    if (l->nb_relocs == l->relocs_cap) {
+        l->relocs_cap = l->relocs_cap ? l->relocs_cap * 2 : 4;
+        l->relocs = g_renew(uint32_t, l->relocs, l->relocs_cap);
+    }
+    l->relocs[l->nb_relocs++] = where;
+}
+
+static void label_bind(TCGGen *g, uint32_t label)
+{
+    TCGLabel *l = &g->s->labels[label];
+    l->has_value = true;
+    l->value = tcg_gen_offset(g);
+    for (uint32_t i = 0; i < l->nb_relocs; i++) {
+        tcg_patch_reloc(g, l->relocs[i], (uint32_t)l->value);
+    }
+    l->nb_relocs = 0;
+}
+
+static void record_insn_end(TCGGen *g)
+{
+    TCGContext *s = g->s;
+    if (s->nb_insns) {
+        s->insn_end_off[s->nb_insns - 1] = tcg_gen_offset(g);
+    }
+}
+
+static void insn_start(TCGGen *g, const TCGOp *op)
+{
+    TCGContext *s = g->s;
+    record_insn_end(g);
+    if (s->nb_insns == s->insn_end_cap) {
+        s->insn_end_cap = s->insn_end_cap ? s->insn_end_cap * 2 : 64;
+        s->insn_end_off = g_renew(uint32_t, s->insn_end_off, s->insn_end_cap);
+        s->insn_data = g_renew(uint64_t, s->insn_data,
+                               (size_t)s->insn_end_cap * TCG_INSN_START_WORDS);
+    }
+    for (int i = 0; i < TCG_INSN_START_WORDS; i++) {
+        s->insn_data[s->nb_insns * TCG_INSN_START_WORDS + i] = op->args[i];
+    }
+    s->nb_insns++;
+}
+
+static void state_init(TCGGen *g)
+{
+    TCGContext *s = g->s;
+    memset(g->reg_to_temp, 0, sizeof(g->reg_to_temp));
+    g->reserved = TCG_TARGET_RESERVED;
+    g->frame_next = 0;
+    for (uint32_t i = 0; i < s->nb_temps; i++) {
+        TCGTemp *t = &s->temps[i];
+        t->reg = -1;
+        t->mem_coherent = false;
+        switch (t->kind) {
+        case TEMP_GLOBAL:
+            t->val_type = TEMP_VAL_MEM;
+            t->mem_coherent = true;
+            t->mem_allocated = true;
+            break;
+        case TEMP_FIXED:
+            t->val_type = TEMP_VAL_REG;
+            t->reg = TCG_AREG0;
+            break;
+        case TEMP_CONST:
+            t->val_type = TEMP_VAL_CONST;
+            break;
+        default:
+            t->val_type = TEMP_VAL_DEAD;
+            t->mem_allocated = false;
+            break;
+        }
+    }
+}
+
+/* Largest code a single op may emit; checked before each op. */
+#define TCG_MAX_OP_CODE 1024
+
+ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
+{
+    TCGContext *s = g->s;
+    state_init(g);
+    s->nb_insns = 0;
+    for (uint32_t i = 0; i < s->nb_labels; i++) {
+        s->labels[i].has_value = false;
+        s->labels[i].nb_relocs = 0;
+    }
+
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        const TCGOp *op = &s->ops[i];
+        if (g->code_ptr + TCG_MAX_OP_CODE > g->code_end) {
+            return -1;
+        }
+        switch (op->opc) {
+        case INDEX_op_nop:
+            break;
+        case INDEX_op_insn_start:
+            insn_start(g, op);
+            break;
+        case INDEX_op_set_label:
+            bb_end(g);
+            label_bind(g, (uint32_t)op->args[0]);
+            break;
+        case INDEX_op_mov:
+            reg_alloc_mov(g, op);
+            break;
+        case INDEX_op_call:
+            reg_alloc_call(g, op);
+            break;
+        default:
+            reg_alloc_op(g, op);
+            break;
+        }
+    }
+    record_insn_end(g);
+    s->frame_size = g->frame_next;
+    if (g->code_ptr > g->code_end) {
+        return -1;
+    }
+    return g->code_ptr - g->code_start;
+}

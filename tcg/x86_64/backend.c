@@ -1,1 +1,144 @@
-/* placeholder: being written */
+/*
+ * The native x86-64 backend as the runtime sees it (TCGBackend): the
+ * prologue/epilogue placed at the start of the code buffer, per-block code
+ * generation through the register allocator, block chaining by patching a
+ * jmp's rel32 in place, and host-pc to guest-instruction lookup for faults.
+ *
+ * Generated code runs on the host stack of cpu_exec with:
+ *   R14 = env (CPUState *), R13 = tcg_guest_base, RSP = 16-byte aligned
+ *   spill frame of TCG_FRAME_SIZE bytes, callee-saved registers preserved
+ *   by the prologue.
+ * Chaining relies on x86's guarantee that an aligned 4-byte store is seen
+ * whole by instruction fetch on other cores.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "emit.h"
+#include "tcg/internal.h"
+
+/* Pushed by the prologue, popped by the epilogue, in this order. */
+static const int8_t saved_regs[] = {
+    TCG_REG_RBP, TCG_REG_RBX, TCG_REG_R12,
+    TCG_REG_R13, TCG_REG_R14, TCG_REG_R15,
+};
+
+/* Stack adjustment keeping RSP 16-byte aligned inside generated code:
+ * entry RSP is 8 mod 16, plus six pushes is still 8 mod 16. */
+#define FRAME_ADJUST (TCG_FRAME_SIZE + 8)
+
+typedef uintptr_t (*prologue_fn)(CPUState *cpu, const void *code);
+static prologue_fn prologue_rx;
+static uintptr_t epilogue_rx;       /* returns rax as is */
+
+void x86_out_goto_tb(TCGGen *g, int n);
+void x86_out_exit_tb(TCGGen *g, uintptr_t val);
+
+static void out_push_pop(TCGGen *g, int base, int reg)
+{
+    x86_out_opc(g, base + (reg & 7), -1, reg, -1);
+}
+
+static size_t x86_init(uint8_t *rw, const uint8_t *rx, size_t size)
+{
+    TCGGen g = {0};
+    x86_detect_features();
+    g.code_start = g.code_ptr = rw;
+    g.code_end = rw + size;
+    g.rx_start = rx;
+
+    prologue_rx = (prologue_fn)(uintptr_t)rx;
+    for (size_t i = 0; i < sizeof(saved_regs); i++) {
+        out_push_pop(&g, OPC_PUSH_r32, saved_regs[i]);
+    }
+    tcg_out_mov(&g, TCG_TYPE_I64, TCG_AREG0, TCG_REG_RDI);
+    tcg_out_movi(&g, TCG_TYPE_I64, TCG_REG_GUEST_BASE,
+                 (uintptr_t)&tcg_guest_base);
+    tcg_out_ld(&g, TCG_TYPE_I64, TCG_REG_GUEST_BASE, TCG_REG_GUEST_BASE, 0);
+    x86_out_arith_ri(&g, ARITH_SUB, TCG_REG_RSP, FRAME_ADJUST, true);
+    x86_out_modrm(&g, OPC_GRP5, EXT5_JMPN_Ev, TCG_REG_RSI);
+
+    /* goto_ptr lands here when no block exists: "no chain" to the loop. */
+    tcg_code_gen_epilogue = (const void *)tcg_gen_rx(&g, g.code_ptr);
+    tcg_out_movi(&g, TCG_TYPE_I32, TCG_REG_RAX, TB_EXIT_NOCHAIN);
+    epilogue_rx = tcg_gen_rx(&g, g.code_ptr);
+    x86_out_arith_ri(&g, ARITH_ADD, TCG_REG_RSP, FRAME_ADJUST, true);
+    for (int i = (int)sizeof(saved_regs) - 1; i >= 0; i--) {
+        out_push_pop(&g, OPC_POP_r32, saved_regs[i]);
+    }
+    x86_out8(&g, OPC_RET);
+    /* Blocks start 16-byte aligned. */
+    while ((g.code_ptr - rw) & 15) {
+        x86_out8(&g, 0xcc);
+    }
+    return (size_t)(g.code_ptr - rw);
+}
+
+void x86_out_goto_tb(TCGGen *g, int n)
+{
+    /* The rel32 must be 4-byte aligned so patching is one atomic store. */
+    int pad = (int)((4 - ((tcg_gen_offset(g) + 1) & 3)) & 3);
+    x86_out_nops(g, pad);
+    x86_out8(g, OPC_JMP_long);
+    g->tb->jmp_insn_offset[n] = tcg_gen_offset(g);
+    x86_out32(g, 0); /* falls through to the exit_tb until chained */
+    g->tb->jmp_reset_offset[n] = tcg_gen_offset(g);
+}
+
+void x86_out_exit_tb(TCGGen *g, uintptr_t val)
+{
+    tcg_out_movi(g, TCG_TYPE_I64, TCG_REG_RAX, val);
+    intptr_t disp = (intptr_t)epilogue_rx -
+                    (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 5);
+    assert(disp == (int32_t)disp);
+    x86_out8(g, OPC_JMP_long);
+    x86_out32(g, (uint32_t)disp);
+}
+
+static ptrdiff_t x86_gen_code(TCGContext *s, TranslationBlock *tb,
+                              uint8_t *rw, const uint8_t *rx, size_t avail)
+{
+    TCGGen g = {0};
+    g.s = s;
+    g.tb = tb;
+    g.code_start = g.code_ptr = rw;
+    g.code_end = rw + avail;
+    g.rx_start = rx;
+    return tcg_regalloc_gen_code(&g);
+}
+
+static uintptr_t x86_exec(CPUState *cpu, const void *tc_ptr)
+{
+    return prologue_rx(cpu, tc_ptr);
+}
+
+static void x86_set_jmp_target(TranslationBlock *tb, int n,
+                               const TranslationBlock *dest)
+{
+    uintptr_t jmp_rx = (uintptr_t)tb->tc_ptr + tb->jmp_insn_offset[n];
+    uintptr_t target = dest ? (uintptr_t)dest->tc_ptr
+                            : (uintptr_t)tb->tc_ptr + tb->jmp_reset_offset[n];
+    int32_t disp = (int32_t)(target - (jmp_rx + 4));
+    uint32_t *slot = tcg_splitwx_to_rw((const void *)jmp_rx);
+    __atomic_store_n(slot, (uint32_t)disp, __ATOMIC_RELEASE);
+}
+
+static bool x86_locate(uintptr_t host_pc, TranslationBlock **tb, int *insn)
+{
+    return tb_locate_host_pc(host_pc, tb, insn);
+}
+
+static void x86_disas(FILE *f, const void *code, size_t size)
+{
+    tcg_log_host_disas(f, code, size);
+}
+
+const TCGBackend tcg_backend_x86_64 = {
+    .name = "x86_64",
+    .init = x86_init,
+    .gen_code = x86_gen_code,
+    .exec = x86_exec,
+    .set_jmp_target = x86_set_jmp_target,
+    .locate = x86_locate,
+    .disas = x86_disas,
+};

@@ -1,0 +1,82 @@
+/*
+ * Interface between the target-independent register allocator
+ * (tcg/regalloc.c) and a native code generator (tcg/<host>/). The
+ * allocator walks the ops in order, places each operand where the op's
+ * constraints allow (any register of a set, a fixed register, the output's
+ * own register, or an immediate), spills to a stack frame when registers
+ * run out, and calls the backend's tcg_out_* functions to emit code.
+ *
+ * Operand semantics the backend may assume: an op reads all its inputs
+ * before writing any output, unless an output is marked `newreg`, in which
+ * case its register differs from every input's. An output aliased to an
+ * input already holds that input's value when tcg_out_op runs.
+ */
+#ifndef VEMU_TCG_REGALLOC_H
+#define VEMU_TCG_REGALLOC_H
+
+#include "tcg/exec.h"
+#include "tcg/tcg.h"
+#include "tcg-target.h"
+
+typedef uint32_t TCGRegSet;
+
+typedef struct TCGArgConstraint {
+    TCGRegSet regs;  /* allowed registers */
+    int8_t alias;    /* outputs: input index whose register is reused */
+    bool newreg;     /* outputs: must not share a register with any input */
+    bool imm;        /* inputs: a constant may be passed as an immediate,
+                      * subject to tcg_target_const_match */
+} TCGArgConstraint;
+
+typedef struct TCGOpConstraints {
+    TCGArgConstraint args[TCG_MAX_OP_ARGS];
+    TCGRegSet clobbers; /* registers destroyed besides the outputs */
+} TCGOpConstraints;
+
+/* Code generation state for one block. */
+typedef struct TCGGen {
+    TCGContext *s;
+    TranslationBlock *tb;
+    uint8_t *code_start;      /* writable view */
+    uint8_t *code_ptr;
+    uint8_t *code_end;        /* generation stops before this */
+    const uint8_t *rx_start;  /* executable view of code_start */
+    TCGTemp *reg_to_temp[TCG_TARGET_NB_REGS];
+    TCGRegSet reserved;
+    intptr_t frame_next;      /* next free spill slot offset */
+    bool overflow;
+} TCGGen;
+
+static inline uintptr_t tcg_gen_rx(const TCGGen *g, const uint8_t *rw)
+{
+    return (uintptr_t)g->rx_start + (uintptr_t)(rw - g->code_start);
+}
+
+static inline uint32_t tcg_gen_offset(const TCGGen *g)
+{
+    return (uint32_t)(g->code_ptr - g->code_start);
+}
+
+/* Generate code for all ops of g->s; returns bytes used or -1 when the
+ * buffer is too small. Used by the native backend's gen_code. */
+ptrdiff_t tcg_regalloc_gen_code(TCGGen *g);
+
+/* Record a use of label l at code offset `where` (patched on binding). */
+void tcg_label_add_reloc(TCGGen *g, uint32_t label, uint32_t where);
+
+/* Provided by the backend. */
+bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct);
+bool tcg_target_const_match(const TCGOp *op, int arg, uint64_t val);
+void tcg_out_mov(TCGGen *g, TCGType type, int dst, int src);
+void tcg_out_movi(TCGGen *g, TCGType type, int dst, uint64_t val);
+void tcg_out_ld(TCGGen *g, TCGType type, int dst, int base, intptr_t off);
+void tcg_out_st(TCGGen *g, TCGType type, int src, int base, intptr_t off);
+void tcg_out_call(TCGGen *g, const void *func);
+/* Emit op; args[] holds registers for temps, values for constant inputs
+ * (const_args[i] set) and the op's raw constant arguments. */
+void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *args,
+                const bool *const_args);
+/* Patch the rel32 at code offset `where` to reach code offset `target`. */
+void tcg_patch_reloc(TCGGen *g, uint32_t where, uint32_t target);
+
+#endif

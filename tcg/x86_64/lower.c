@@ -1,0 +1,1073 @@
+/*
+ * x86-64 lowering of IR ops: each op's operand constraints (which registers
+ * or immediates the register allocator may hand us) and the instructions it
+ * becomes. Uses BMI1 (andn), BMI2 (shlx/shrx/sarx), LZCNT/TZCNT and POPCNT
+ * when the host has them (cpuid.c), with plain x86-64 sequences otherwise.
+ *
+ * Invariant kept for i32 results: every 32-bit operation writes a 32-bit
+ * register, which zero-extends into the full register.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "emit.h"
+
+#define R_ANY TCG_TARGET_ALL_REGS
+#define R(reg) (1u << (reg))
+
+/* Guest memory helpers called from generated code. */
+static _Noreturn void helper_unaligned(CPUState *cpu, uint64_t addr,
+                                       uintptr_t ra)
+{
+    cpu->fault_addr = addr;
+    cpu->exception_index = EXCP_UNALIGNED;
+    cpu_loop_exit_restore(cpu, ra);
+}
+
+static uint64_t helper_ctpop(uint64_t x)
+{
+    return (uint64_t)__builtin_popcountll(x);
+}
+
+/* Constraint construction. */
+static void ct_out(TCGOpConstraints *ct, int k, TCGRegSet regs)
+{
+    ct->args[k].regs = regs;
+}
+
+static void ct_alias(TCGOpConstraints *ct, int k, int input)
+{
+    ct->args[k].regs = R_ANY;
+    ct->args[k].alias = (int8_t)input;
+}
+
+static void ct_newreg(TCGOpConstraints *ct, int k)
+{
+    ct->args[k].regs = R_ANY;
+    ct->args[k].newreg = true;
+}
+
+static void ct_in(TCGOpConstraints *ct, int k, TCGRegSet regs, bool imm)
+{
+    ct->args[k].regs = regs;
+    ct->args[k].imm = imm;
+}
+
+bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
+{
+    memset(ct, 0, sizeof(*ct));
+    for (int i = 0; i < TCG_MAX_OP_ARGS; i++) {
+        ct->args[i].alias = -1;
+    }
+    switch (op->opc) {
+    case INDEX_op_add:
+    case INDEX_op_setcond:
+        ct_out(ct, 0, R_ANY);
+        ct_in(ct, 1, R_ANY, false);
+        ct_in(ct, 2, R_ANY, true);
+        return true;
+    case INDEX_op_sub:
+    case INDEX_op_mul:
+    case INDEX_op_and:
+    case INDEX_op_or:
+    case INDEX_op_xor:
+    case INDEX_op_eqv:
+    case INDEX_op_nand:
+    case INDEX_op_nor:
+    case INDEX_op_rotl:
+    case INDEX_op_rotr:
+        ct_alias(ct, 0, 0);
+        ct_in(ct, 1, R_ANY, false);
+        ct_in(ct, 2, (op->opc == INDEX_op_rotl || op->opc == INDEX_op_rotr)
+                         ? R(TCG_REG_RCX)
+                         : R_ANY,
+              true);
+        return true;
+    case INDEX_op_shl:
+    case INDEX_op_shr:
+    case INDEX_op_sar:
+        if (x86_have.bmi2) {
+            /* Three-operand shlx for registers; an immediate count goes
+             * through the aliased two-operand form (see tcg_out_op). */
+            ct_alias(ct, 0, 0);
+            ct_in(ct, 1, R_ANY, false);
+            ct_in(ct, 2, R_ANY, true);
+        } else {
+            ct_alias(ct, 0, 0);
+            ct_in(ct, 1, R_ANY, false);
+            ct_in(ct, 2, R(TCG_REG_RCX), true);
+        }
+        return true;
+    case INDEX_op_andc:
+    case INDEX_op_orc:
+        if (op->opc == INDEX_op_andc && x86_have.bmi1) {
+            ct_out(ct, 0, R_ANY);
+        } else {
+            ct_newreg(ct, 0);
+        }
+        ct_in(ct, 1, R_ANY, false);
+        ct_in(ct, 2, R_ANY, false);
+        return true;
+    case INDEX_op_neg:
+    case INDEX_op_not:
+    case INDEX_op_bswap16:
+    case INDEX_op_bswap32:
+    case INDEX_op_bswap64:
+    case INDEX_op_extrh_i64_i32:
+    case INDEX_op_extract:
+    case INDEX_op_sextract:
+        ct_alias(ct, 0, 0);
+        ct_in(ct, 1, R_ANY, false);
+        return true;
+    case INDEX_op_ext8s:
+    case INDEX_op_ext8u:
+    case INDEX_op_ext16s:
+    case INDEX_op_ext16u:
+    case INDEX_op_ext32s:
+    case INDEX_op_ext32u:
+    case INDEX_op_extu_i32_i64:
+    case INDEX_op_exts_i32_i64:
+    case INDEX_op_extrl_i64_i32:
+        ct_out(ct, 0, R_ANY);
+        ct_in(ct, 1, R_ANY, false);
+        return true;
+    case INDEX_op_clz:
+    case INDEX_op_ctz:
+        if ((op->opc == INDEX_op_clz ? x86_have.lzcnt : x86_have.bmi1)) {
+            ct_out(ct, 0, R_ANY);
+        } else {
+            ct_newreg(ct, 0);
+        }
+        ct_in(ct, 1, R_ANY, false);
+        return true;
+    case INDEX_op_ctpop:
+        if (x86_have.popcnt) {
+            ct_out(ct, 0, R_ANY);
+            ct_in(ct, 1, R_ANY, false);
+        } else {
+            ct_out(ct, 0, R(TCG_REG_RAX));
+            ct_in(ct, 1, R(TCG_REG_RDI), false);
+            ct->clobbers = TCG_TARGET_CALL_CLOBBER & ~R(TCG_REG_RAX);
+        }
+        return true;
+    case INDEX_op_mulsh:
+    case INDEX_op_muluh:
+        ct_out(ct, 0, R(TCG_REG_RDX));
+        ct_in(ct, 1, R(TCG_REG_RAX), false);
+        ct_in(ct, 2, R_ANY, false);
+        ct->clobbers = R(TCG_REG_RAX);
+        return true;
+    case INDEX_op_div:
+    case INDEX_op_divu:
+    case INDEX_op_rem:
+    case INDEX_op_remu: {
+        bool is_div = op->opc == INDEX_op_div || op->opc == INDEX_op_divu;
+        ct_out(ct, 0, R(is_div ? TCG_REG_RAX : TCG_REG_RDX));
+        ct_in(ct, 1, R(TCG_REG_RAX), false);
+        ct_in(ct, 2, R_ANY, false);
+        ct->clobbers = R(is_div ? TCG_REG_RDX : TCG_REG_RAX);
+        return true;
+    }
+    case INDEX_op_add2:
+    case INDEX_op_sub2:
+        ct_alias(ct, 0, 0);
+        ct_alias(ct, 1, 1);
+        ct_in(ct, 2, R_ANY, false);
+        ct_in(ct, 3, R_ANY, false);
+        ct_in(ct, 4, R_ANY, true);
+        ct_in(ct, 5, R_ANY, true);
+        return true;
+    case INDEX_op_deposit:
+        ct_alias(ct, 0, 0);
+        ct_in(ct, 1, R_ANY, false);
+        ct_in(ct, 2, R_ANY, false);
+        return true;
+    case INDEX_op_movcond:
+        ct_alias(ct, 0, 3);
+        ct_in(ct, 1, R_ANY, false);
+        ct_in(ct, 2, R_ANY, true);
+        ct_in(ct, 3, R_ANY, false);
+        ct_in(ct, 4, R_ANY, false);
+        return true;
+    case INDEX_op_brcond:
+        ct_in(ct, 0, R_ANY, false);
+        ct_in(ct, 1, R_ANY, true);
+        return true;
+    case INDEX_op_ld:
+        ct_out(ct, 0, R_ANY);
+        ct_in(ct, 1, R_ANY, false);
+        return true;
+    case INDEX_op_st:
+        ct_in(ct, 0, R_ANY, true);
+        ct_in(ct, 1, R_ANY, false);
+        return true;
+    case INDEX_op_qemu_ld:
+        ct_out(ct, 0, R_ANY);
+        ct_in(ct, 1, R_ANY, false);
+        return true;
+    case INDEX_op_qemu_st:
+        ct_in(ct, 0, R_ANY, false);
+        ct_in(ct, 1, R_ANY, false);
+        return true;
+    case INDEX_op_atomic_cmpxchg:
+        ct_out(ct, 0, R(TCG_REG_RAX));
+        ct_in(ct, 1, R_ANY, false);
+        ct_in(ct, 2, R(TCG_REG_RAX), false);
+        ct_in(ct, 3, R_ANY, false);
+        return true;
+    case INDEX_op_atomic_xchg:
+        ct_alias(ct, 0, 1);
+        ct_in(ct, 1, R_ANY, false);
+        ct_in(ct, 2, R_ANY, false);
+        return true;
+    case INDEX_op_atomic_fetch:
+        if (op->args[4] == TCG_AOP_ADD && !(op->args[3] & MO_BSWAP)) {
+            ct_alias(ct, 0, 1);
+        } else {
+            ct_out(ct, 0, R(TCG_REG_RAX));
+        }
+        ct_in(ct, 1, R_ANY, false);
+        ct_in(ct, 2, R_ANY, false);
+        return true;
+    case INDEX_op_goto_ptr:
+        ct_in(ct, 0, R_ANY, false);
+        return true;
+    case INDEX_op_br:
+    case INDEX_op_mb:
+    case INDEX_op_goto_tb:
+    case INDEX_op_exit_tb:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool tcg_target_const_match(const TCGOp *op, int arg, uint64_t val)
+{
+    if (op->type == TCG_TYPE_I32) {
+        return true;
+    }
+    /* 64-bit forms take a sign-extended 32-bit immediate. */
+    return (int64_t)val == (int32_t)val;
+}
+
+/* Moves and memory for the register allocator. */
+
+void tcg_out_mov(TCGGen *g, TCGType type, int dst, int src)
+{
+    if (dst == src && type == TCG_TYPE_I64) {
+        return;
+    }
+    x86_out_modrm(g, OPC_MOVL_GvEv | (type == TCG_TYPE_I64 ? P_REXW : 0),
+                  dst, src);
+}
+
+void tcg_out_movi(TCGGen *g, TCGType type, int dst, uint64_t val)
+{
+    if (type == TCG_TYPE_I32) {
+        val = (uint32_t)val;
+    }
+    if (val == 0) {
+        /* xor clobbers flags; never used between a compare and its use. */
+        x86_out_modrm(g, OPC_ARITH_GvEv + (ARITH_XOR << 3), dst, dst);
+    } else if (val == (uint32_t)val) {
+        x86_out_opc(g, OPC_MOVL_Iv + (dst & 7), -1, dst, -1);
+        x86_out32(g, (uint32_t)val);
+    } else if ((int64_t)val == (int32_t)val) {
+        x86_out_modrm(g, OPC_MOVL_EvIz | P_REXW, 0, dst);
+        x86_out32(g, (uint32_t)val);
+    } else {
+        x86_out_opc(g, (OPC_MOVL_Iv + (dst & 7)) | P_REXW, -1, dst, -1);
+        x86_out64(g, val);
+    }
+}
+
+void tcg_out_ld(TCGGen *g, TCGType type, int dst, int base, intptr_t off)
+{
+    x86_out_modrm_sib(g, OPC_MOVL_GvEv | (type == TCG_TYPE_I64 ? P_REXW : 0),
+                      dst, base, -1, (int32_t)off);
+}
+
+void tcg_out_st(TCGGen *g, TCGType type, int src, int base, intptr_t off)
+{
+    x86_out_modrm_sib(g, OPC_MOVL_EvGv | (type == TCG_TYPE_I64 ? P_REXW : 0),
+                      src, base, -1, (int32_t)off);
+}
+
+void tcg_out_call(TCGGen *g, const void *func)
+{
+    intptr_t disp = (intptr_t)func - (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 5);
+    if (disp == (int32_t)disp) {
+        x86_out8(g, OPC_CALL_Jz);
+        x86_out32(g, (uint32_t)disp);
+    } else {
+        tcg_out_movi(g, TCG_TYPE_I64, TCG_REG_TMP, (uintptr_t)func);
+        x86_out_modrm(g, OPC_GRP5, EXT5_CALLN_Ev, TCG_REG_TMP);
+    }
+}
+
+/* Lowering helpers. */
+
+static const int cond_to_jcc[TCG_COND_COUNT] = {
+    [TCG_COND_EQ] = JCC_JE,   [TCG_COND_NE] = JCC_JNE,
+    [TCG_COND_LT] = JCC_JL,   [TCG_COND_GE] = JCC_JGE,
+    [TCG_COND_LE] = JCC_JLE,  [TCG_COND_GT] = JCC_JG,
+    [TCG_COND_LTU] = JCC_JB,  [TCG_COND_GEU] = JCC_JAE,
+    [TCG_COND_LEU] = JCC_JBE, [TCG_COND_GTU] = JCC_JA,
+};
+
+static void out_cmp(TCGGen *g, bool w, int a, TCGArg b, bool b_const)
+{
+    if (b_const) {
+        if (b == 0) {
+            x86_out_modrm(g, OPC_TESTL | (w ? P_REXW : 0), a, a);
+        } else {
+            x86_out_arith_ri(g, ARITH_CMP, a, (int64_t)b, w);
+        }
+    } else {
+        x86_out_arith_rr(g, ARITH_CMP, a, (int)b, w);
+    }
+}
+
+/* Binary op in two-operand form: dst (== first input) op= b. */
+static void out_arith2(TCGGen *g, int ext, bool w, int dst, TCGArg b,
+                       bool b_const)
+{
+    if (b_const) {
+        x86_out_arith_ri(g, ext, dst, w ? (int64_t)b : (int32_t)b, w);
+    } else {
+        x86_out_arith_rr(g, ext, dst, (int)b, w);
+    }
+}
+
+static void out_not(TCGGen *g, bool w, int reg)
+{
+    x86_out_modrm(g, OPC_GRP3_Ev | (w ? P_REXW : 0), EXT3_NOT, reg);
+}
+
+/* Extension of reg's low `size` bits into dst at width w. */
+static void out_ext(TCGGen *g, bool w, int dst, int src, MemOp size,
+                    bool sign)
+{
+    switch (size) {
+    case MO_8:
+        x86_out_modrm(g, (sign ? OPC_MOVSBL : OPC_MOVZBL) | P_REXB_RM |
+                             (sign && w ? P_REXW : 0),
+                      dst, src);
+        break;
+    case MO_16:
+        x86_out_modrm(g, (sign ? OPC_MOVSWL : OPC_MOVZWL) |
+                             (sign && w ? P_REXW : 0),
+                      dst, src);
+        break;
+    case MO_32:
+        if (sign && w) {
+            x86_out_modrm(g, OPC_MOVSLQ, dst, src);
+        } else {
+            x86_out_modrm(g, OPC_MOVL_GvEv, dst, src);
+        }
+        break;
+    default:
+        tcg_out_mov(g, TCG_TYPE_I64, dst, src);
+        break;
+    }
+}
+
+/* Byte-swap the low `size` bytes of reg in place, zero-extended. */
+static void out_bswap(TCGGen *g, int reg, MemOp size)
+{
+    switch (size) {
+    case MO_16:
+        x86_out_modrm(g, OPC_SHIFT_Ib | P_DATA16, SHIFT_ROL, reg);
+        x86_out8(g, 8);
+        x86_out_modrm(g, OPC_MOVZWL, reg, reg);
+        break;
+    case MO_32:
+        x86_out_opc(g, OPC_BSWAP + (reg & 7), -1, reg, -1);
+        break;
+    case MO_64:
+        x86_out_opc(g, (OPC_BSWAP + (reg & 7)) | P_REXW, -1, reg, -1);
+        break;
+    default:
+        break;
+    }
+}
+
+static void out_shift(TCGGen *g, const TCGOp *op, int ext, const TCGArg *a,
+                      const bool *c)
+{
+    bool w = op->type == TCG_TYPE_I64;
+    int bits = w ? 64 : 32;
+    int rexw = w ? P_REXW : 0;
+    if (c[2]) {
+        int n = (int)(a[2] & (uint64_t)(bits - 1));
+        if (n) {
+            x86_out_shift_ri(g, ext, (int)a[0], n, w);
+        }
+    } else if (x86_have.bmi2 && (ext == SHIFT_SHL || ext == SHIFT_SHR ||
+                                 ext == SHIFT_SAR)) {
+        int opc = ext == SHIFT_SHL ? OPC_SHLX
+                  : ext == SHIFT_SHR ? OPC_SHRX
+                                     : OPC_SARX;
+        x86_out_vex_modrm(g, opc | rexw, (int)a[0], (int)a[2], (int)a[1]);
+    } else {
+        x86_out_modrm(g, OPC_SHIFT_cl | rexw, ext, (int)a[0]);
+    }
+}
+
+static void out_divrem(TCGGen *g, const TCGOp *op, const TCGArg *a)
+{
+    bool w = op->type == TCG_TYPE_I64;
+    int rexw = w ? P_REXW : 0;
+    int b = (int)a[2];
+    bool is_signed = op->opc == INDEX_op_div || op->opc == INDEX_op_rem;
+    bool is_div = op->opc == INDEX_op_div || op->opc == INDEX_op_divu;
+
+    /* Fully defined results (docs/tcg-ir.md): x/0 = -1, x%0 = x,
+     * MIN/-1 = MIN, MIN%-1 = 0; the hardware would trap on all of them. */
+    x86_out_modrm(g, OPC_TESTL | rexw, b, b);
+    uint8_t *to_zero = x86_out_jcc_short(g, JCC_JE);
+    uint8_t *to_minus1 = NULL;
+    if (is_signed) {
+        x86_out_arith_ri(g, ARITH_CMP, b, -1, w);
+        to_minus1 = x86_out_jcc_short(g, JCC_JE);
+        x86_out_opc(g, OPC_CQO | rexw, -1, -1, -1);
+        x86_out_modrm(g, OPC_GRP3_Ev | rexw, EXT3_IDIV, b);
+    } else {
+        x86_out_modrm(g, OPC_ARITH_GvEv + (ARITH_XOR << 3), TCG_REG_RDX,
+                      TCG_REG_RDX);
+        x86_out_modrm(g, OPC_GRP3_Ev | rexw, EXT3_DIV, b);
+    }
+    uint8_t *done1 = x86_out_jcc_short(g, -1);
+
+    x86_patch_short(g, to_zero);
+    if (is_div) {
+        tcg_out_movi(g, w ? TCG_TYPE_I64 : TCG_TYPE_I32, TCG_REG_RAX,
+                     ~0ull);
+    } else {
+        tcg_out_mov(g, w ? TCG_TYPE_I64 : TCG_TYPE_I32, TCG_REG_RDX,
+                    TCG_REG_RAX);
+    }
+    uint8_t *done2 = NULL;
+    if (is_signed) {
+        done2 = x86_out_jcc_short(g, -1);
+        x86_patch_short(g, to_minus1);
+        if (is_div) {
+            x86_out_modrm(g, OPC_GRP3_Ev | rexw, EXT3_NEG, TCG_REG_RAX);
+        } else {
+            x86_out_modrm(g, OPC_ARITH_GvEv + (ARITH_XOR << 3), TCG_REG_RDX,
+                          TCG_REG_RDX);
+        }
+    }
+    x86_patch_short(g, done1);
+    if (done2) {
+        x86_patch_short(g, done2);
+    }
+}
+
+static void out_clz_ctz(TCGGen *g, const TCGOp *op, const TCGArg *a)
+{
+    bool w = op->type == TCG_TYPE_I64;
+    int rexw = w ? P_REXW : 0;
+    int bits = w ? 64 : 32;
+    int d = (int)a[0], s = (int)a[1];
+    if (op->opc == INDEX_op_clz) {
+        if (x86_have.lzcnt) {
+            x86_out_modrm(g, OPC_LZCNT | rexw, d, s);
+            return;
+        }
+        /* bsr gives the index of the top bit; clz = (W-1) ^ index, and a
+         * zero input takes the value whose xor with W-1 is W. */
+        x86_out_modrm(g, OPC_BSR | rexw, d, s);
+        uint8_t *nz = x86_out_jcc_short(g, JCC_JNE);
+        tcg_out_movi(g, TCG_TYPE_I32, d, (uint64_t)(2 * bits - 1));
+        x86_patch_short(g, nz);
+        x86_out_arith_ri(g, ARITH_XOR, d, bits - 1, false);
+    } else {
+        if (x86_have.bmi1) {
+            x86_out_modrm(g, OPC_TZCNT | rexw, d, s);
+            return;
+        }
+        x86_out_modrm(g, OPC_BSF | rexw, d, s);
+        uint8_t *nz = x86_out_jcc_short(g, JCC_JNE);
+        tcg_out_movi(g, TCG_TYPE_I32, d, (uint64_t)bits);
+        x86_patch_short(g, nz);
+    }
+}
+
+/* out = a with [pos, pos+len) replaced by b's low bits; out == a. */
+static void out_deposit(TCGGen *g, bool w, int out, int b, int pos, int len)
+{
+    int bits = w ? 64 : 32;
+    int tmp = TCG_REG_TMP;
+    if (len == bits) {
+        tcg_out_mov(g, w ? TCG_TYPE_I64 : TCG_TYPE_I32, out, b);
+        return;
+    }
+    /* Read b first: it may share a register with nothing we write but
+     * tmp, so the rotate-insert-rotate below is safe. */
+    tcg_out_mov(g, w ? TCG_TYPE_I64 : TCG_TYPE_I32, tmp, b);
+    x86_out_shift_ri(g, SHIFT_SHL, tmp, bits - len, w);
+    x86_out_shift_ri(g, SHIFT_SHR, tmp, bits - len, w);
+    if (pos) {
+        x86_out_shift_ri(g, SHIFT_ROR, out, pos, w);
+    }
+    x86_out_shift_ri(g, SHIFT_SHR, out, len, w);
+    x86_out_shift_ri(g, SHIFT_SHL, out, len, w);
+    x86_out_arith_rr(g, ARITH_OR, out, tmp, w);
+    if (pos) {
+        x86_out_shift_ri(g, SHIFT_ROL, out, pos, w);
+    }
+}
+
+static void out_extract(TCGGen *g, bool w, bool sign, int out, int pos,
+                        int len)
+{
+    int bits = w ? 64 : 32;
+    if (pos + len < bits) {
+        x86_out_shift_ri(g, SHIFT_SHL, out, bits - pos - len, w);
+        pos = bits - len;
+    }
+    if (pos) {
+        x86_out_shift_ri(g, sign ? SHIFT_SAR : SHIFT_SHR, out, pos, w);
+    }
+}
+
+/* Guest memory operands are [guest_base + addr]. */
+static void out_guest_mem(TCGGen *g, int opc, int r, int addr)
+{
+    x86_out_modrm_sib(g, opc, r, TCG_REG_GUEST_BASE, addr, 0);
+}
+
+static void out_align_check(TCGGen *g, int addr, MemOp mo)
+{
+    unsigned mask = (1u << (mo & MO_SIZE)) - 1;
+    if (!(mo & MO_ALIGN) || !mask) {
+        return;
+    }
+    x86_out_modrm(g, OPC_GRP3_Ev, EXT3_TEST, addr);
+    x86_out32(g, mask);
+    uint8_t *ok = x86_out_jcc_short(g, JCC_JE);
+    /* Cold path; the helper restores state from the return address. */
+    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RSI, addr);
+    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RDI, TCG_AREG0);
+    x86_out_modrm_sib(g, OPC_LEA | P_REXW, TCG_REG_RDX, -1, -1, 0);
+    tcg_out_call(g, (const void *)helper_unaligned);
+    x86_patch_short(g, ok);
+}
+
+static void out_qemu_ld(TCGGen *g, const TCGOp *op, const TCGArg *a)
+{
+    bool w = op->type == TCG_TYPE_I64;
+    MemOp mo = (MemOp)a[2];
+    MemOp size = mo & MO_SIZE;
+    int out = (int)a[0], addr = (int)a[1];
+    bool sign = (mo & MO_SIGN) != 0;
+    bool bswap = (mo & MO_BSWAP) != 0;
+
+    out_align_check(g, addr, mo);
+    switch (size) {
+    case MO_8:
+        out_guest_mem(g, (sign ? OPC_MOVSBL : OPC_MOVZBL) |
+                             (sign && w ? P_REXW : 0),
+                      out, addr);
+        return;
+    case MO_16:
+        out_guest_mem(g, (sign && !bswap ? OPC_MOVSWL : OPC_MOVZWL) |
+                             (sign && w && !bswap ? P_REXW : 0),
+                      out, addr);
+        if (bswap) {
+            out_bswap(g, out, MO_16);
+            if (sign) {
+                out_ext(g, w, out, out, MO_16, true);
+            }
+        }
+        return;
+    case MO_32:
+        if (sign && w && !bswap) {
+            out_guest_mem(g, OPC_MOVSLQ, out, addr);
+            return;
+        }
+        out_guest_mem(g, OPC_MOVL_GvEv, out, addr);
+        if (bswap) {
+            out_bswap(g, out, MO_32);
+            if (sign && w) {
+                out_ext(g, w, out, out, MO_32, true);
+            }
+        }
+        return;
+    default:
+        out_guest_mem(g, OPC_MOVL_GvEv | P_REXW, out, addr);
+        if (bswap) {
+            out_bswap(g, out, MO_64);
+        }
+        return;
+    }
+}
+
+static void out_qemu_st(TCGGen *g, const TCGArg *a)
+{
+    MemOp mo = (MemOp)a[2];
+    MemOp size = mo & MO_SIZE;
+    int val = (int)a[0], addr = (int)a[1];
+
+    out_align_check(g, addr, mo);
+    if ((mo & MO_BSWAP) && size != MO_8) {
+        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, val);
+        out_bswap(g, TCG_REG_TMP, size);
+        val = TCG_REG_TMP;
+    }
+    switch (size) {
+    case MO_8:
+        out_guest_mem(g, OPC_MOVB_EvGv | P_REXB_R, val, addr);
+        break;
+    case MO_16:
+        out_guest_mem(g, OPC_MOVL_EvGv | P_DATA16, val, addr);
+        break;
+    case MO_32:
+        out_guest_mem(g, OPC_MOVL_EvGv, val, addr);
+        break;
+    default:
+        out_guest_mem(g, OPC_MOVL_EvGv | P_REXW, val, addr);
+        break;
+    }
+}
+
+/* Operand-size flags for a sized register/memory operation. */
+static int size_opc(int opc8, int opc, MemOp size)
+{
+    switch (size) {
+    case MO_8:
+        return opc8 | P_REXB_R;
+    case MO_16:
+        return opc | P_DATA16;
+    case MO_32:
+        return opc;
+    default:
+        return opc | P_REXW;
+    }
+}
+
+/* Extend an atomic's old value (in reg, low `size` bits valid). */
+static void out_atomic_result(TCGGen *g, bool w, int reg, MemOp mo)
+{
+    MemOp size = mo & MO_SIZE;
+    if (size == MO_64 || (size == MO_32 && !((mo & MO_SIGN) && w))) {
+        if (size == MO_32) {
+            x86_out_modrm(g, OPC_MOVL_GvEv, reg, reg);
+        }
+        return;
+    }
+    out_ext(g, w, reg, reg, size, (mo & MO_SIGN) != 0);
+}
+
+static void out_atomic(TCGGen *g, const TCGOp *op, const TCGArg *a)
+{
+    bool w = op->type == TCG_TYPE_I64;
+    int out = (int)a[0], addr = (int)a[1];
+    MemOp mo, size;
+    bool bswap;
+
+    switch (op->opc) {
+    case INDEX_op_atomic_cmpxchg:
+        mo = (MemOp)a[4];
+        size = mo & MO_SIZE;
+        bswap = (mo & MO_BSWAP) && size != MO_8;
+        out_align_check(g, addr, mo);
+        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, (int)a[3]);
+        if (bswap) {
+            /* Compare and store in memory byte order. */
+            out_bswap(g, TCG_REG_RAX, size);
+            out_bswap(g, TCG_REG_TMP, size);
+        }
+        out_guest_mem(g, size_opc(OPC_CMPXCHG8, OPC_CMPXCHG, size) | P_LOCK,
+                      TCG_REG_TMP, addr);
+        if (bswap) {
+            out_bswap(g, TCG_REG_RAX, size);
+        }
+        out_atomic_result(g, w, TCG_REG_RAX, mo);
+        return;
+    case INDEX_op_atomic_xchg:
+        mo = (MemOp)a[3];
+        size = mo & MO_SIZE;
+        bswap = (mo & MO_BSWAP) && size != MO_8;
+        out_align_check(g, addr, mo);
+        if (bswap) {
+            out_bswap(g, out, size);
+        }
+        out_guest_mem(g, size_opc(OPC_XCHG8, OPC_XCHG, size), out, addr);
+        if (bswap) {
+            out_bswap(g, out, size);
+        }
+        out_atomic_result(g, w, out, mo);
+        return;
+    default:
+        break;
+    }
+
+    mo = (MemOp)a[3];
+    size = mo & MO_SIZE;
+    bswap = (mo & MO_BSWAP) && size != MO_8;
+    TCGAtomicOp aop = (TCGAtomicOp)a[4];
+    int val = (int)a[2];
+    out_align_check(g, addr, mo);
+    if (aop == TCG_AOP_ADD && !bswap) {
+        out_guest_mem(g, size_opc(OPC_XADD8, OPC_XADD, size) | P_LOCK, out,
+                      addr);
+        out_atomic_result(g, w, out, mo);
+        return;
+    }
+
+    /* Compare-and-swap loop: rax = old in memory order, tmp = new. */
+    static const int load_opc[4] = {OPC_MOVZBL, OPC_MOVZWL, OPC_MOVL_GvEv,
+                                    OPC_MOVL_GvEv | P_REXW};
+    out_guest_mem(g, load_opc[size], TCG_REG_RAX, addr);
+    uint8_t *loop = g->code_ptr;
+    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, TCG_REG_RAX);
+    if (bswap) {
+        out_bswap(g, TCG_REG_TMP, size);
+    }
+    switch (aop) {
+    case TCG_AOP_ADD:
+        x86_out_arith_rr(g, ARITH_ADD, TCG_REG_TMP, val, true);
+        break;
+    case TCG_AOP_AND:
+        x86_out_arith_rr(g, ARITH_AND, TCG_REG_TMP, val, true);
+        break;
+    case TCG_AOP_OR:
+        x86_out_arith_rr(g, ARITH_OR, TCG_REG_TMP, val, true);
+        break;
+    case TCG_AOP_XOR:
+        x86_out_arith_rr(g, ARITH_XOR, TCG_REG_TMP, val, true);
+        break;
+    default: {
+        /* tmp = old unless val wins the comparison, made at the access
+         * size (only the low `size` bytes of either are meaningful). */
+        static const int keep_old_cc[TCG_AOP_COUNT] = {
+            [TCG_AOP_SMIN] = JCC_JL, [TCG_AOP_SMAX] = JCC_JG,
+            [TCG_AOP_UMIN] = JCC_JB, [TCG_AOP_UMAX] = JCC_JA,
+        };
+        x86_out_modrm(g, size_opc(0x38, 0x39, size), val, TCG_REG_TMP);
+        uint8_t *skip = x86_out_jcc_short(g, keep_old_cc[aop]);
+        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, val);
+        x86_patch_short(g, skip);
+        break;
+    }
+    }
+    if (bswap) {
+        out_bswap(g, TCG_REG_TMP, size);
+    }
+    out_guest_mem(g, size_opc(OPC_CMPXCHG8, OPC_CMPXCHG, size) | P_LOCK,
+                  TCG_REG_TMP, addr);
+    x86_out8(g, OPC_JCC_short + JCC_JNE);
+    x86_out8(g, (uint8_t)(loop - (g->code_ptr + 1)));
+    tcg_out_mov(g, TCG_TYPE_I64, out, TCG_REG_RAX);
+    if (bswap) {
+        out_bswap(g, out, size);
+    }
+    out_atomic_result(g, w, out, mo);
+}
+
+/* Host memory [base + off]: a displacement when off fits in 32 bits,
+ * else the scratch register as index. */
+static void out_host_mem(TCGGen *g, int opc, int r, int base, intptr_t off)
+{
+    if (off == (int32_t)off) {
+        x86_out_modrm_sib(g, opc, r, base, -1, (int32_t)off);
+    } else {
+        tcg_out_movi(g, TCG_TYPE_I64, TCG_REG_TMP, (uint64_t)off);
+        x86_out_modrm_sib(g, opc, r, base, TCG_REG_TMP, 0);
+    }
+}
+
+/* Host memory relative to a base register (ld/st). */
+static void out_ld(TCGGen *g, bool w, int out, int base, MemOp mo,
+                   intptr_t off)
+{
+    MemOp size = mo & MO_SIZE;
+    bool sign = (mo & MO_SIGN) != 0;
+    int opc;
+    switch (size) {
+    case MO_8:
+        opc = (sign ? OPC_MOVSBL : OPC_MOVZBL) | (sign && w ? P_REXW : 0);
+        break;
+    case MO_16:
+        opc = (sign ? OPC_MOVSWL : OPC_MOVZWL) | (sign && w ? P_REXW : 0);
+        break;
+    case MO_32:
+        opc = sign && w ? OPC_MOVSLQ : OPC_MOVL_GvEv;
+        break;
+    default:
+        opc = OPC_MOVL_GvEv | P_REXW;
+        break;
+    }
+    out_host_mem(g, opc, out, base, off);
+}
+
+static void out_st(TCGGen *g, TCGArg val, bool val_const, int base, MemOp mo,
+                   intptr_t off)
+{
+    MemOp size = mo & MO_SIZE;
+    if (val_const) {
+        int opc = size == MO_8 ? OPC_MOVB_EvIz
+                  : size == MO_16 ? OPC_MOVL_EvIz | P_DATA16
+                  : size == MO_32 ? OPC_MOVL_EvIz
+                                  : OPC_MOVL_EvIz | P_REXW;
+        out_host_mem(g, opc, 0, base, off);
+        if (size == MO_8) {
+            x86_out8(g, (uint8_t)val);
+        } else if (size == MO_16) {
+            x86_out16(g, (uint16_t)val);
+        } else {
+            x86_out32(g, (uint32_t)val);
+        }
+        return;
+    }
+    out_host_mem(g, size_opc(OPC_MOVB_EvGv, OPC_MOVL_EvGv, size), (int)val,
+                 base, off);
+}
+
+void x86_out_goto_tb(TCGGen *g, int n);
+void x86_out_exit_tb(TCGGen *g, uintptr_t val);
+
+void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
+{
+    bool w = op->type == TCG_TYPE_I64;
+    int rexw = w ? P_REXW : 0;
+    TCGType type = (TCGType)op->type;
+
+    switch (op->opc) {
+    case INDEX_op_add:
+        if (c[2]) {
+            int64_t imm = w ? (int64_t)a[2] : (int32_t)a[2];
+            x86_out_modrm_sib(g, OPC_LEA | rexw, (int)a[0], (int)a[1], -1,
+                              (int32_t)imm);
+        } else if (a[0] == a[1]) {
+            x86_out_arith_rr(g, ARITH_ADD, (int)a[0], (int)a[2], w);
+        } else if (a[0] == a[2]) {
+            x86_out_arith_rr(g, ARITH_ADD, (int)a[0], (int)a[1], w);
+        } else {
+            x86_out_modrm_sib(g, OPC_LEA | rexw, (int)a[0], (int)a[1],
+                              (int)a[2], 0);
+        }
+        break;
+    case INDEX_op_sub:
+        out_arith2(g, ARITH_SUB, w, (int)a[0], a[2], c[2]);
+        break;
+    case INDEX_op_and:
+        out_arith2(g, ARITH_AND, w, (int)a[0], a[2], c[2]);
+        break;
+    case INDEX_op_or:
+        out_arith2(g, ARITH_OR, w, (int)a[0], a[2], c[2]);
+        break;
+    case INDEX_op_xor:
+        out_arith2(g, ARITH_XOR, w, (int)a[0], a[2], c[2]);
+        break;
+    case INDEX_op_eqv:
+        out_arith2(g, ARITH_XOR, w, (int)a[0], a[2], c[2]);
+        out_not(g, w, (int)a[0]);
+        break;
+    case INDEX_op_nand:
+        out_arith2(g, ARITH_AND, w, (int)a[0], a[2], c[2]);
+        out_not(g, w, (int)a[0]);
+        break;
+    case INDEX_op_nor:
+        out_arith2(g, ARITH_OR, w, (int)a[0], a[2], c[2]);
+        out_not(g, w, (int)a[0]);
+        break;
+    case INDEX_op_andc:
+        if (x86_have.bmi1) {
+            /* andn d, s1, s2 computes ~s1 & s2. */
+            x86_out_vex_modrm(g, OPC_ANDN | rexw, (int)a[0], (int)a[2],
+                              (int)a[1]);
+        } else {
+            tcg_out_mov(g, type, (int)a[0], (int)a[2]);
+            out_not(g, w, (int)a[0]);
+            x86_out_arith_rr(g, ARITH_AND, (int)a[0], (int)a[1], w);
+        }
+        break;
+    case INDEX_op_orc:
+        tcg_out_mov(g, type, (int)a[0], (int)a[2]);
+        out_not(g, w, (int)a[0]);
+        x86_out_arith_rr(g, ARITH_OR, (int)a[0], (int)a[1], w);
+        break;
+    case INDEX_op_mul:
+        if (c[2]) {
+            x86_out_modrm(g, OPC_IMUL_GvEvIz | rexw, (int)a[0], (int)a[0]);
+            x86_out32(g, (uint32_t)a[2]);
+        } else {
+            x86_out_modrm(g, OPC_IMUL_GvEv | rexw, (int)a[0], (int)a[2]);
+        }
+        break;
+    case INDEX_op_mulsh:
+    case INDEX_op_muluh:
+        x86_out_modrm(g, OPC_GRP3_Ev | rexw,
+                      op->opc == INDEX_op_mulsh ? EXT3_IMUL : EXT3_MUL,
+                      (int)a[2]);
+        break;
+    case INDEX_op_div:
+    case INDEX_op_divu:
+    case INDEX_op_rem:
+    case INDEX_op_remu:
+        out_divrem(g, op, a);
+        break;
+    case INDEX_op_add2:
+    case INDEX_op_sub2: {
+        bool add = op->opc == INDEX_op_add2;
+        out_arith2(g, add ? ARITH_ADD : ARITH_SUB, w, (int)a[0], a[4], c[4]);
+        out_arith2(g, add ? ARITH_ADC : ARITH_SBB, w, (int)a[1], a[5], c[5]);
+        break;
+    }
+    case INDEX_op_neg:
+        x86_out_modrm(g, OPC_GRP3_Ev | rexw, EXT3_NEG, (int)a[0]);
+        break;
+    case INDEX_op_not:
+        out_not(g, w, (int)a[0]);
+        break;
+    case INDEX_op_shl:
+        out_shift(g, op, SHIFT_SHL, a, c);
+        break;
+    case INDEX_op_shr:
+        out_shift(g, op, SHIFT_SHR, a, c);
+        break;
+    case INDEX_op_sar:
+        out_shift(g, op, SHIFT_SAR, a, c);
+        break;
+    case INDEX_op_rotl:
+        out_shift(g, op, SHIFT_ROL, a, c);
+        break;
+    case INDEX_op_rotr:
+        out_shift(g, op, SHIFT_ROR, a, c);
+        break;
+    case INDEX_op_clz:
+    case INDEX_op_ctz:
+        out_clz_ctz(g, op, a);
+        break;
+    case INDEX_op_ctpop:
+        if (x86_have.popcnt) {
+            x86_out_modrm(g, OPC_POPCNT | rexw, (int)a[0], (int)a[1]);
+        } else {
+            tcg_out_call(g, (const void *)helper_ctpop);
+        }
+        break;
+    case INDEX_op_bswap16:
+        out_bswap(g, (int)a[0], MO_16);
+        break;
+    case INDEX_op_bswap32:
+        out_bswap(g, (int)a[0], MO_32);
+        break;
+    case INDEX_op_bswap64:
+        out_bswap(g, (int)a[0], MO_64);
+        break;
+    case INDEX_op_ext8s:
+        out_ext(g, w, (int)a[0], (int)a[1], MO_8, true);
+        break;
+    case INDEX_op_ext8u:
+        out_ext(g, w, (int)a[0], (int)a[1], MO_8, false);
+        break;
+    case INDEX_op_ext16s:
+        out_ext(g, w, (int)a[0], (int)a[1], MO_16, true);
+        break;
+    case INDEX_op_ext16u:
+        out_ext(g, w, (int)a[0], (int)a[1], MO_16, false);
+        break;
+    case INDEX_op_ext32s:
+    case INDEX_op_exts_i32_i64:
+        out_ext(g, true, (int)a[0], (int)a[1], MO_32, true);
+        break;
+    case INDEX_op_ext32u:
+    case INDEX_op_extu_i32_i64:
+    case INDEX_op_extrl_i64_i32:
+        out_ext(g, false, (int)a[0], (int)a[1], MO_32, false);
+        break;
+    case INDEX_op_extrh_i64_i32:
+        x86_out_shift_ri(g, SHIFT_SHR, (int)a[0], 32, true);
+        break;
+    case INDEX_op_extract:
+    case INDEX_op_sextract:
+        out_extract(g, w, op->opc == INDEX_op_sextract, (int)a[0],
+                    (int)a[2], (int)a[3]);
+        break;
+    case INDEX_op_deposit:
+        out_deposit(g, w, (int)a[0], (int)a[2], (int)a[3], (int)a[4]);
+        break;
+    case INDEX_op_setcond: {
+        TCGCond cond = (TCGCond)a[3];
+        if (cond == TCG_COND_ALWAYS || cond == TCG_COND_NEVER) {
+            tcg_out_movi(g, TCG_TYPE_I32, (int)a[0],
+                         cond == TCG_COND_ALWAYS);
+            break;
+        }
+        out_cmp(g, w, (int)a[1], a[2], c[2]);
+        x86_out_modrm(g, OPC_SETCC + cond_to_jcc[cond], 0, (int)a[0]);
+        x86_out_modrm(g, OPC_MOVZBL | P_REXB_RM, (int)a[0], (int)a[0]);
+        break;
+    }
+    case INDEX_op_movcond: {
+        TCGCond cond = (TCGCond)a[5];
+        if (cond == TCG_COND_NEVER) {
+            break;
+        }
+        if (cond == TCG_COND_ALWAYS) {
+            tcg_out_mov(g, type, (int)a[0], (int)a[3]);
+            break;
+        }
+        out_cmp(g, w, (int)a[1], a[2], c[2]);
+        x86_out_modrm(g, (OPC_CMOVCC + cond_to_jcc[cond]) | rexw, (int)a[0],
+                      (int)a[3]);
+        break;
+    }
+    case INDEX_op_brcond: {
+        TCGCond cond = (TCGCond)a[2];
+        if (cond == TCG_COND_NEVER) {
+            break;
+        }
+        if (cond == TCG_COND_ALWAYS) {
+            x86_out_jmp_label(g, (uint32_t)a[3]);
+            break;
+        }
+        out_cmp(g, w, (int)a[0], a[1], c[1]);
+        x86_out_jcc(g, cond_to_jcc[cond], (uint32_t)a[3]);
+        break;
+    }
+    case INDEX_op_br:
+        x86_out_jmp_label(g, (uint32_t)a[0]);
+        break;
+    case INDEX_op_ld:
+        out_ld(g, w, (int)a[0], (int)a[1], (MemOp)a[2], (intptr_t)a[3]);
+        break;
+    case INDEX_op_st:
+        out_st(g, a[0], c[0], (int)a[1], (MemOp)a[2], (intptr_t)a[3]);
+        break;
+    case INDEX_op_qemu_ld:
+        out_qemu_ld(g, op, a);
+        break;
+    case INDEX_op_qemu_st:
+        out_qemu_st(g, a);
+        break;
+    case INDEX_op_atomic_cmpxchg:
+    case INDEX_op_atomic_xchg:
+    case INDEX_op_atomic_fetch:
+        out_atomic(g, op, a);
+        break;
+    case INDEX_op_mb:
+        /* x86 is TSO: only store->load ordering needs a fence. */
+        if (a[0] & TCG_MB_ST_LD) {
+            x86_out8(g, 0x0f);
+            x86_out8(g, 0xae);
+            x86_out8(g, 0xf0);
+        }
+        break;
+    case INDEX_op_goto_tb:
+        x86_out_goto_tb(g, (int)a[0]);
+        break;
+    case INDEX_op_exit_tb:
+        x86_out_exit_tb(g, (uintptr_t)a[0]);
+        break;
+    case INDEX_op_goto_ptr:
+        x86_out_modrm(g, OPC_GRP5, EXT5_JMPN_Ev, (int)a[0]);
+        break;
+    default:
+        assert(!"unhandled op in x86-64 backend");
+    }
+}
