@@ -25,7 +25,7 @@ TESTLOG="$BUILD_DIR/meson-logs/testlog.json"
 rm -f "$TESTLOG"
 
 rc=0
-meson test -C "$BUILD_DIR" --print-errorlogs \
+meson test -C "$BUILD_DIR" --no-rebuild --print-errorlogs \
   --num-processes "${VEMU_TEST_JOBS:-2}" \
   --timeout-multiplier "${VEMU_TEST_TIMEOUT_FACTOR:-3}" "$@" || rc=$?
 

@@ -17,6 +17,7 @@
  * thread held it.
  */
 #include "tcg/internal.h"
+#include "tcg/tcg-op.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -182,6 +183,32 @@ static void flush_for_retry(bool *flushed, uint64_t pc, const char *what)
 
 /* Translate the block at (pc, flags) and publish it. Caller holds the TB
  * lock and runs no generated code. */
+/*
+ * Every block starts by testing cpu->exit_request, so a guest spinning in
+ * chained blocks still returns to the main loop promptly. Added here rather
+ * than by front ends so none can forget it; the exit happens before the
+ * first guest instruction, so only the pc needs restoring (the main loop
+ * does that from the block's first insn_start on TB_EXIT_REQUESTED).
+ */
+static void gen_exit_request_check(TCGContext *s, TranslationBlock *tb)
+{
+    uint32_t label = tcg_label_new(s);
+    TCGv flag = tcg_temp_ebb(s, TCG_TYPE_I32);
+    TCGOp *op = tcg_op_insert_before(s, 0, INDEX_op_ld, TCG_TYPE_I32);
+    op->args[0] = flag;
+    op->args[1] = s->env_temp;
+    op->args[2] = MO_32;
+    op->args[3] = offsetof(CPUState, exit_request);
+    op = tcg_op_insert_before(s, 1, INDEX_op_brcond, TCG_TYPE_I32);
+    op->args[0] = flag;
+    op->args[1] = tcg_constant(s, TCG_TYPE_I32, 0);
+    op->args[2] = TCG_COND_NE;
+    op->args[3] = label;
+    s->labels[label].refs++;
+    tcg_gen_set_label(s, label);
+    tcg_gen_exit_tb(s, tb, TB_EXIT_REQUESTED);
+}
+
 static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
 {
     const TCGBackend *be = tb_region_backend();
@@ -197,6 +224,7 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         }
         tcg_func_start(s);
         cpu->ops->translate(cpu, s, tb, max_insns);
+        gen_exit_request_check(s, tb);
         if (tcg_log_mask & (TCG_LOG_IN_ASM | TCG_LOG_OP)) {
             log_front_end(cpu, s, tb);
         }
@@ -378,6 +406,12 @@ int cpu_exec(CPUState *cpu)
         last = last_exit < 2
                    ? (TranslationBlock *)(v & ~(uintptr_t)TB_EXIT_MASK)
                    : NULL;
+        if (last_exit == TB_EXIT_REQUESTED) {
+            /* Entered by a chained jump, which does not store the pc. */
+            TranslationBlock *req =
+                (TranslationBlock *)(v & ~(uintptr_t)TB_EXIT_MASK);
+            cpu->ops->restore_state(cpu, &req->insn_data[0]);
+        }
     }
 }
 

@@ -107,6 +107,7 @@ struct TranslationBlock {
 /* Value returned by exit_tb: the block and the exit index (0 or 1) the main
  * loop may chain, or TB_EXIT_NOCHAIN. */
 #define TB_EXIT_MASK 3
+#define TB_EXIT_REQUESTED 2 /* entry check saw exit_request; pc not stored */
 #define TB_EXIT_NOCHAIN 3
 
 /* The host-facing side of a backend. */

@@ -204,7 +204,6 @@ TCGOp *tcg_op_insert_before(TCGContext *s, uint32_t pos, TCGOpcode opc,
 
 void tcg_op_remove(TCGContext *s, TCGOp *op)
 {
-    (void)s;
     if (op->opc == INDEX_op_br) {
         s->labels[op->args[0]].refs--;
     } else if (op->opc == INDEX_op_brcond) {

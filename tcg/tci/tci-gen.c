@@ -583,6 +583,40 @@ static void assign_fixed_slots(TciGen *g)
     g->ebb_base = g->ebb_next = g->nslots = next;
 }
 
+#ifndef NDEBUG
+/* Decode what was emitted with the instruction table: every opcode is
+ * valid, the lengths add up to the end, and every branch lands on an
+ * instruction of the block. */
+static void check_code(const uint8_t *buf, size_t start, size_t end)
+{
+    uint8_t *is_insn = g_malloc0(end / 8 + 1);
+    size_t p;
+    for (p = start; p < end; p += tci_op_info[buf[p]].words * 8) {
+        assert(buf[p] != TCI_trap && buf[p] < TCI_NB_OPS &&
+               "tci: emitted an invalid opcode");
+        is_insn[p / 8] = 1;
+    }
+    assert(p == end && "tci: instruction lengths disagree");
+    for (p = start; p < end; p += tci_op_info[buf[p]].words * 8) {
+        TciInsn in;
+        int32_t disp;
+        memcpy(&in, buf + p, sizeof(in));
+        if (tci_op_info[in.opc].fmt == TCI_FMT_BR) {
+            disp = tci_imm(&in);
+        } else if (tci_op_info[in.opc].fmt == TCI_FMT_BRCOND) {
+            memcpy(&disp, buf + p + 8, sizeof(disp));
+        } else {
+            continue;
+        }
+        size_t target = p + disp;
+        assert(target >= start && target < end && target % 8 == 0 &&
+               is_insn[target / 8] && "tci: branch into nowhere");
+        (void)target;
+    }
+    g_free(is_insn);
+}
+#endif
+
 ptrdiff_t tci_gen_code(TCGContext *s, TranslationBlock *tb, uint8_t *rw,
                        const uint8_t *rx, size_t avail)
 {
@@ -631,5 +665,8 @@ ptrdiff_t tci_gen_code(TCGContext *s, TranslationBlock *tb, uint8_t *rw,
         memcpy(rw + sizeof(h) + i * 8, &v, 8);
     }
     s->frame_size = (intptr_t)g.nslots * 8;
+#ifndef NDEBUG
+    check_code(rw, start, g.pos);
+#endif
     return (ptrdiff_t)g.pos;
 }

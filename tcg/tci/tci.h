@@ -2,8 +2,9 @@
  * The interpreter backend's bytecode, shared by its translator
  * (tci-gen.c), interpreter (tci.c) and disassembler (tci-disas.c).
  *
- * Bytecode of one block, little-endian and free of alignment needs (the
- * code buffer promises none, so every access goes through packed types):
+ * Bytecode of one block, in host byte order and free of alignment needs
+ * (the code buffer promises none, so every access goes through packed
+ * types):
  *   header   TranslationBlock pointer, frame slot count, constant count
  *   pool     the block's constants, copied into the frame on entry
  *   code     instructions of one to three 8-byte words; word 0 is always

@@ -167,7 +167,9 @@ static TCGv pick_src(Gen *g, TCGType t)
     }
 }
 
-static TCGv pick_dst(Gen *g, TCGType t)
+/* A destination; an EBB temp chosen here counts as written from now on,
+ * so the op must be emitted (use mark = false to only look). */
+static TCGv pick_dst_ex(Gen *g, TCGType t, bool mark)
 {
     int k = tix(t);
     unsigned roll = (unsigned)trng_below(&g->r, 100);
@@ -178,8 +180,25 @@ static TCGv pick_dst(Gen *g, TCGType t)
         return g->tb[k][trng_below(&g->r, (uint64_t)g->ntb[k])];
     }
     int i = (int)trng_below(&g->r, (uint64_t)g->nebb[k]);
-    g->valid[k][i] = true;
+    if (mark) {
+        g->valid[k][i] = true;
+    }
     return g->ebb[k][i];
+}
+
+static TCGv pick_dst(Gen *g, TCGType t)
+{
+    return pick_dst_ex(g, t, true);
+}
+
+static void mark_written(Gen *g, TCGType t, TCGv v)
+{
+    int k = tix(t);
+    for (int i = 0; i < g->nebb[k]; i++) {
+        if (g->ebb[k][i] == v) {
+            g->valid[k][i] = true;
+        }
+    }
 }
 
 static void forget_ebb(Gen *g)
@@ -270,15 +289,20 @@ static void emit_compute(Gen *g)
     case 4: {
         TCGv al = pick_src(g, t), ah = pick_src(g, t);
         TCGv bl = pick_src(g, t), bh = pick_src(g, t);
-        TCGv rl = pick_dst(g, t), rh = pick_dst(g, t);
-        for (int i = 0; i < 8 && rh == rl; i++) {
-            rh = pick_dst(g, t);
-        }
         TCGOpcode opc = trng_chance(&g->r, 1, 2) ? INDEX_op_add2
                                                  : INDEX_op_sub2;
-        if (rh == rl || !allowed(g, opc)) {
+        if (!allowed(g, opc)) {
             break;
         }
+        TCGv rl = pick_dst_ex(g, t, false), rh = pick_dst_ex(g, t, false);
+        for (int i = 0; i < 8 && rh == rl; i++) {
+            rh = pick_dst_ex(g, t, false);
+        }
+        if (rh == rl) {
+            break;
+        }
+        mark_written(g, t, rl);
+        mark_written(g, t, rh);
         if (opc == INDEX_op_add2) {
             tcg_gen_add2(s, t, rl, rh, al, ah, bl, bh);
         } else {

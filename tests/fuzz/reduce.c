@@ -9,9 +9,10 @@
  *  - an op writing an EBB or TB temp is replaced by a zero store rather
  *    than dropped, so no temp is read unwritten; the zero store itself is
  *    dropped once no remaining op reads the temp;
- *  - labels, insn_start, block exits, writes to pc, loop counters (temps
- *    tested by a backward branch) and goto_ptr targets are never touched,
- *    so every candidate still terminates and exits cleanly.
+ *  - block exits, writes to pc, loop counters (temps tested by a backward
+ *    branch) and goto_ptr targets are never touched, so every candidate
+ *    still terminates and exits cleanly; a label goes only once no branch
+ *    to it is left.
  */
 #include "reduce.h"
 
@@ -118,15 +119,29 @@ static void find_fixed(const Recording *rec, bool *fixed)
     for (uint32_t i = 0; i < rec->nb_ops; i++) {
         const TCGOp *op = &rec->ops[i];
         const TCGOpDef *d = &tcg_op_defs[op->opc];
-        fixed[i] = op->opc == INDEX_op_set_label ||
-                   op->opc == INDEX_op_insn_start ||
-                   (d->flags & TCG_OPF_BB_EXIT);
+        fixed[i] = (d->flags & TCG_OPF_BB_EXIT) != 0;
         for (int j = 0; j < tcg_op_nb_oargs(op); j++) {
             fixed[i] |= protect[op->args[j]];
         }
     }
     free(protect);
     free(label_pos);
+}
+
+/* Whether a branch still kept targets label l. */
+static bool label_used(const Recording *rec, TCGArg l)
+{
+    for (uint32_t i = 0; i < rec->nb_ops; i++) {
+        const TCGOp *o = &rec->ops[i];
+        if (rec->state[i] != KEEP) {
+            continue;
+        }
+        if ((o->opc == INDEX_op_br && o->args[0] == l) ||
+            (o->opc == INDEX_op_brcond && o->args[3] == l)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Whether op writes a temp that some op still kept reads. */
@@ -191,13 +206,20 @@ int fuzz_reduce(IrGenFn gen, void *opaque, ReduceCheck check, void *ctx,
             /* Try the strongest simplification that keeps the failure. */
             uint8_t cands[3];
             int nc = 0;
-            if (!writes_needed_temp(&rec, op)) {
+            if (op->opc == INDEX_op_set_label) {
+                if (!label_used(&rec, op->args[0])) {
+                    cands[nc++] = DROP;
+                }
+            } else if (!writes_needed_temp(&rec, op)) {
                 cands[nc++] = DROP;
             }
-            if (old < COPY && can_copy(&rec, op)) {
+            if (op->opc == INDEX_op_set_label) {
+                /* nothing else to try */
+            } else if (old < COPY && can_copy(&rec, op)) {
                 cands[nc++] = COPY;
             }
-            if (old < ZERO) {
+            if (old < ZERO && op->opc != INDEX_op_set_label &&
+                tcg_op_nb_oargs(op) > 0) {
                 cands[nc++] = ZERO;
             }
             for (int c = 0; c < nc; c++) {

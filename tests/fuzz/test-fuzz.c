@@ -166,7 +166,15 @@ static bool still_fails(IrGenFn gen, void *opaque, void *ctx, bool verbose)
     const ReduceCtx *rc = ctx;
     static Result want, got;
     run_on(0, gen, opaque, rc->prog, rc->input, &want);
+    if (verbose) {
+        /* Show the host code of the failing configuration. */
+        fprintf(stderr, "code of the reduced program on %s:\n",
+                configs[rc->bad_config].name);
+        tcg_log_file = stderr;
+        tcg_log_mask = TCG_LOG_OUT_ASM;
+    }
     run_on(rc->bad_config, gen, opaque, rc->prog, rc->input, &got);
+    tcg_log_mask = 0;
     bool differs = memcmp(&want, &got, sizeof(want)) != 0;
     if (verbose && differs) {
         fprintf(stderr, "reduced program on %s vs the oracle:\n",
