@@ -249,7 +249,8 @@ static void reg_alloc_mov(TCGGen *g, const TCGOp *op)
         temp_dead(g, it);
         set_output(g, ot, reg);
     } else if (ot == it) {
-        return;
+        /* Nothing to copy, but liveness may have put the write-back that
+         * the value needs on this op. */
     } else {
         int reg;
         if (it->val_type == TEMP_VAL_REG || it->kind == TEMP_CONST) {

@@ -351,7 +351,7 @@ void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to)
     tb_lock();
     if (!from->invalid && !to->invalid && !from->jmp_dest[n]) {
         region.backend->set_jmp_target(from, n, to);
-        from->jmp_dest[n] = to;
+        __atomic_store_n(&from->jmp_dest[n], to, __ATOMIC_RELEASE);
         from->jmp_list_next[n] = to->jmp_list_head;
         to->jmp_list_head = (uintptr_t)from | (uintptr_t)n;
         region.stats.chains++;
@@ -473,7 +473,7 @@ static void tb_invalidate_locked(TranslationBlock *tb)
         if (dest) {
             jmp_list_remove(dest, tb, n);
             region.backend->set_jmp_target(tb, n, NULL);
-            tb->jmp_dest[n] = NULL;
+            __atomic_store_n(&tb->jmp_dest[n], NULL, __ATOMIC_RELEASE);
         }
     }
     /* Jumps into us go back through their exit paths. */
@@ -483,7 +483,7 @@ static void tb_invalidate_locked(TranslationBlock *tb)
         int n = (int)(e & 1);
         e = src->jmp_list_next[n];
         region.backend->set_jmp_target(src, n, NULL);
-        src->jmp_dest[n] = NULL;
+        __atomic_store_n(&src->jmp_dest[n], NULL, __ATOMIC_RELEASE);
         src->jmp_list_next[n] = 0;
     }
     tb->jmp_list_head = 0;

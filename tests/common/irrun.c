@@ -244,15 +244,17 @@ void irrun_context_init(TCGContext *s)
     tcg_func_start(s);
 }
 
-void irrun_dump(FILE *f, IrGenFn gen, void *opaque, bool optimized)
+void irrun_dump(FILE *f, IrGenFn gen, void *opaque, unsigned passes)
 {
     TCGContext s;
     irrun_context_init(&s);
     emit_program(&s, gen, opaque);
-    if (optimized) {
+    if (passes & IRRUN_DUMP_OPTIMIZE) {
         tcg_optimize(&s);
+    }
+    if (passes & IRRUN_DUMP_LIVENESS) {
         tcg_liveness(&s);
     }
-    tcg_dump_ops(&s, f, optimized);
+    tcg_dump_ops(&s, f, (passes & IRRUN_DUMP_LIVENESS) != 0);
     tcg_context_free(&s);
 }

@@ -85,9 +85,15 @@ int irrun_exec(IrCpu *cpu);
  * block (tcg_func_start done); free it with tcg_context_free. */
 void irrun_context_init(TCGContext *s);
 
-/* Print the IR of a program as generated (and, if optimized, after
- * tcg_optimize and tcg_liveness) using a private context. */
-void irrun_dump(FILE *f, IrGenFn gen, void *opaque, bool optimized);
+/* Print the IR of a program using a private context: as generated
+ * (passes = 0), or after the passes named by IRRUN_DUMP_* flags (with the
+ * liveness annotations when IRRUN_DUMP_LIVENESS is set). */
+enum {
+    IRRUN_DUMP_OPTIMIZE = 1,
+    IRRUN_DUMP_LIVENESS = 2,
+    IRRUN_DUMP_PASSES = 3, /* both, in the runtime's order */
+};
+void irrun_dump(FILE *f, IrGenFn gen, void *opaque, unsigned passes);
 
 /* Short printable name of the current backend/optimizer setting. */
 const char *irrun_config_name(void);

@@ -440,7 +440,7 @@ static void emit_mem(Gen *g)
     unsigned size = rand_size(g, t);
     unsigned n = 1u << size;
     unsigned mo = size;
-    bool want_fault = g->p->allow_faults && n > 1 && trng_chance(&g->r, 1, 25);
+    bool want_fault = g->p->allow_faults && n > 1 && trng_chance(&g->r, 1, 60);
     g->budget--;
     unsigned kind = (unsigned)trng_below(&g->r, 10);
     static const TCGOpcode kinds[10] = {
@@ -696,9 +696,7 @@ void fuzz_prog_init(FuzzProg *p, uint64_t seed)
     memset(p, 0, sizeof(*p));
     p->seed = seed;
     p->max_ops = 200;
-    /* Off by default: the x86_64 backend rejects them (tests/ops covers
-     * them on both backends); VEMU_FUZZ_BSWAP_ATOMICS=1 turns them on. */
-    p->bswap_atomics = false;
+    p->bswap_atomics = true;
     p->allow_faults = true;
 }
 

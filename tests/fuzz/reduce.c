@@ -242,9 +242,11 @@ int fuzz_reduce(IrGenFn gen, void *opaque, ReduceCheck check, void *ctx,
     }
     fprintf(out, "reduce: %d ops of %u left after %d tries; reduced IR:\n",
             left, rec.nb_ops, tries);
-    irrun_dump(out, replay_gen, &rec, false);
+    irrun_dump(out, replay_gen, &rec, 0);
+    fprintf(out, "reduced IR after liveness alone:\n");
+    irrun_dump(out, replay_gen, &rec, IRRUN_DUMP_LIVENESS);
     fprintf(out, "reduced IR after optimize+liveness:\n");
-    irrun_dump(out, replay_gen, &rec, true);
+    irrun_dump(out, replay_gen, &rec, IRRUN_DUMP_PASSES);
     check(replay_gen, &rec, ctx, true);
     free(fixed);
     free(rec.temps);

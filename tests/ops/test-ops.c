@@ -853,10 +853,10 @@ static void report(RunCtx *rc, const Prog *p, const Sim *init,
     if (!rc->dumped) {
         rc->dumped = true;
         fprintf(f, "  IR:\n");
-        irrun_dump(f, gen_prog, (void *)p, false);
+        irrun_dump(f, gen_prog, (void *)p, 0);
         if (irrun_optimize()) {
             fprintf(f, "  IR after optimize+liveness:\n");
-            irrun_dump(f, gen_prog, (void *)p, true);
+            irrun_dump(f, gen_prog, (void *)p, IRRUN_DUMP_PASSES);
         }
     }
 }

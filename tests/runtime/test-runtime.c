@@ -12,6 +12,7 @@
  */
 #include <check.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -989,6 +990,112 @@ START_TEST(test_singlestep)
 }
 END_TEST
 
+/* ---- two guest threads ---- */
+
+#define THREAD_A_RUNS 40
+#define THREAD_B_ROUNDS 100
+#define THREAD_B_RUNS 5
+
+typedef struct GuestThread {
+    uint64_t entry;
+    int runs;
+    const uint64_t *want;
+    size_t nwant;
+    char err[200]; /* first mismatch, empty if none */
+} GuestThread;
+
+static void *guest_thread(void *arg)
+{
+    GuestThread *g = arg;
+    ToyCPU *c = calloc(1, sizeof(*c));
+
+    if (!c) {
+        snprintf(g->err, sizeof(g->err), "out of memory");
+        return NULL;
+    }
+    toy_cpu_init(c, MEM_SIZE);
+    for (int r = 0; r < g->runs && !g->err[0]; r++) {
+        memset(c->regs, 0, sizeof(c->regs));
+        toy_cpu_clear_output(c);
+        c->pc = g->entry;
+        int excp = toy_cpu_run(c);
+        if (excp != EXCP_TOY_HALT) {
+            snprintf(g->err, sizeof(g->err),
+                     "run %d: exception %d at pc 0x%" PRIx64, r, excp, c->pc);
+        } else if (c->nb_out != g->nwant) {
+            snprintf(g->err, sizeof(g->err), "run %d: %zu outputs, want %zu",
+                     r, c->nb_out, g->nwant);
+        } else {
+            for (size_t k = 0; k < g->nwant; k++) {
+                if (c->out[k] != g->want[k]) {
+                    snprintf(g->err, sizeof(g->err),
+                             "run %d: output %zu is %" PRIu64
+                             ", want %" PRIu64,
+                             r, k, c->out[k], g->want[k]);
+                    break;
+                }
+            }
+        }
+    }
+    /* The CPU is not freed: the runtime may keep a pointer to it (see
+     * test-cpu-lifetime.c). */
+    return NULL;
+}
+
+/* Thread A spins in a chained loop while thread B rewrites its own code
+ * and runs fencei over all guest memory, invalidating A's blocks under
+ * it, over and over. Both must always compute their own results. */
+START_TEST(test_two_threads)
+{
+    ToyAsm a, b;
+    ToyLabel halt_at;
+    static uint64_t want_b[THREAD_B_ROUNDS];
+    const uint64_t want_a = (uint64_t)LOOP_N * (LOOP_N + 1) / 2;
+
+    start(_i, 0);
+    toy_asm_init(&a, BASE);
+    emit_three_block_loop(&a, &halt_at);
+    load(&a);
+
+    toy_asm_init(&b, 0x8000);
+    ToyLabel next = toy_label(&b);
+    toy_li(&b, 1, 1);
+    toy_la(&b, 6, next);
+    ToyLabel loop = toy_label_here(&b);
+    toy_muli(&b, 7, 1, 10);
+    toy_shli(&b, 7, 7, 12);
+    toy_ori(&b, 7, 7, toy_enc_j(TOY_OP_li, 2, 0));
+    toy_stw(&b, 7, 6, 0);
+    toy_fencei(&b, 0, 0);
+    toy_bind(&b, next);
+    toy_li(&b, 2, 7);
+    toy_out(&b, 2);
+    toy_addi(&b, 1, 1, 1);
+    toy_slti(&b, 8, 1, THREAD_B_ROUNDS + 1);
+    toy_bne(&b, 8, 0, loop);
+    toy_halt(&b);
+    load(&b);
+    for (int k = 0; k < THREAD_B_ROUNDS; k++) {
+        want_b[k] = (uint64_t)(k + 1) * 10;
+    }
+
+    GuestThread ga = {BASE, THREAD_A_RUNS, &want_a, 1, ""};
+    GuestThread gb = {0x8000, THREAD_B_RUNS, want_b, THREAD_B_ROUNDS, ""};
+    pthread_t ta, tb;
+    TCGStats st0 = stats_now();
+    ck_assert_int_eq(pthread_create(&ta, NULL, guest_thread, &ga), 0);
+    ck_assert_int_eq(pthread_create(&tb, NULL, guest_thread, &gb), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    ck_assert_msg(!ga.err[0], "[%s] looping thread: %s", bk, ga.err);
+    ck_assert_msg(!gb.err[0], "[%s] self-modifying thread: %s", bk, gb.err);
+    ck_assert_uint_ge(stats_now().tb_invalidated - st0.tb_invalidated,
+                      THREAD_B_ROUNDS * THREAD_B_RUNS);
+    toy_asm_free(&a);
+    toy_asm_free(&b);
+}
+END_TEST
+
 /* ---- front end semantics against a C model ---- */
 
 static const uint64_t alu_values[] = {
@@ -1288,6 +1395,7 @@ int main(void)
     ADD(test_helper_exceptions, 2);
     ADD(test_log, 2);
     ADD(test_singlestep, 2);
+    ADD(test_two_threads, 2);
     ADD(test_alu_semantics, 4);
     ADD(test_memory_semantics, 2);
 #undef ADD

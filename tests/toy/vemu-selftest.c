@@ -351,14 +351,17 @@ static double now_ms(void)
 
 static void run_on(const TCGBackend *backend, const ToyAsm *as, RunResult *r)
 {
-    ToyCPU *cpu = calloc(1, sizeof(*cpu));
+    /* One CPU object for every run: the runtime's current_cpu may still
+     * name it after cpu_exec returns (see tests/runtime,
+     * test_flush_after_cpu_freed), so it must outlive all runs. */
+    static ToyCPU cpu_storage;
+    ToyCPU *cpu = &cpu_storage;
     uint8_t *mem = toy_mem_new(MEM_SIZE);
     TCGStats before, after;
 
     memset(r, 0, sizeof(*r));
-    if (!cpu || !mem || !toy_asm_load(as, mem, MEM_SIZE)) {
+    if (!mem || !toy_asm_load(as, mem, MEM_SIZE)) {
         fprintf(stderr, "%s: cannot set up guest memory\n", prog_name);
-        free(cpu);
         toy_mem_free(mem, MEM_SIZE);
         return;
     }
@@ -391,7 +394,6 @@ static void run_on(const TCGBackend *backend, const ToyAsm *as, RunResult *r)
         r->ok = false;
     }
     toy_cpu_free(cpu);
-    free(cpu);
     toy_mem_free(mem, MEM_SIZE);
 }
 
