@@ -357,6 +357,9 @@ int cpu_exec(CPUState *cpu)
         fprintf(stderr, "vemu: cpu_exec called before tcg_exec_init\n");
         abort();
     }
+    /* current_cpu names a CPU only while it runs: a CPU freed after
+     * cpu_exec must not be reachable from a later flush. */
+    CPUState *volatile outer_cpu = current_cpu;
     current_cpu = cpu;
     volatile int outer_depth = tcg_exec_depth;
 
@@ -365,6 +368,7 @@ int cpu_exec(CPUState *cpu)
     if (sigsetjmp(cpu->jmp_env, 1) != 0) {
         tcg_exec_depth = outer_depth;
         tb_lock_reset_after_longjmp();
+        current_cpu = outer_cpu;
         return cpu->exception_index;
     }
 
@@ -374,6 +378,7 @@ int cpu_exec(CPUState *cpu)
     for (;;) {
         if (cpu->exit_request) {
             cpu->exit_request = 0;
+            current_cpu = outer_cpu;
             return EXCP_INTERRUPT;
         }
         if (tb_flush_pending()) {

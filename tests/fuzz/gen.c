@@ -85,6 +85,16 @@ static void fz_side(CPUState *env, uint64_t v)
     c->side = c->side * 31 + v;
 }
 
+/* Raises guest exception FUZZ_EXCP_HELPER for about one value in seven,
+ * restoring the state of the current guest instruction. */
+static void fz_maybe_raise(CPUState *env, uint64_t v)
+{
+    if (v % 7 == 0) {
+        cpu_raise_exception_ra(env, FUZZ_EXCP_HELPER,
+                               (uintptr_t)__builtin_return_address(0));
+    }
+}
+
 static const TCGHelperInfo info_mix = {
     .func = (void *)fz_mix, .name = "fz_mix", .flags = TCG_CALL_PURE,
     .has_ret = true, .ret_type = TCG_TYPE_I64, .nb_args = 2,
@@ -106,6 +116,10 @@ static const TCGHelperInfo info_read = {
     .flags = TCG_CALL_NO_WRITE_GLOBALS | TCG_CALL_NO_SIDE_EFFECTS,
     .has_ret = true, .ret_type = TCG_TYPE_I64, .nb_args = 1,
     .arg_types = {TCG_TYPE_I64}};
+static const TCGHelperInfo info_raise = {
+    .func = (void *)fz_maybe_raise, .name = "fz_maybe_raise", .flags = 0,
+    .has_ret = false, .nb_args = 2,
+    .arg_types = {TCG_TYPE_I64, TCG_TYPE_I64}};
 static const TCGHelperInfo info_side = {
     .func = (void *)fz_side, .name = "fz_side",
     .flags = TCG_CALL_NO_READ_GLOBALS, .has_ret = false, .nb_args = 2,
@@ -421,6 +435,10 @@ static TCGv make_addr(Gen *g, unsigned size, bool aligned)
     TCGv a = tcg_temp_ebb(s, TCG_TYPE_I64);
     uint64_t mask = (FUZZ_MEM_SIZE - 1) & ~(uint64_t)(aligned ? size - 1 : 0);
     tcg_gen_andi(s, TCG_TYPE_I64, a, x, mask);
+    if (g->p->allow_faults && trng_chance(&g->r, 1, 80)) {
+        /* Into the inaccessible page after guest memory: EXCP_SEGV. */
+        tcg_gen_ori(s, TCG_TYPE_I64, a, a, IRRUN_GUEST_SIZE);
+    }
     if (!aligned && trng_chance(&g->r, 1, 3)) {
         tcg_gen_addi(s, TCG_TYPE_I64, a, a, trng_below(&g->r, 8));
     }
@@ -528,7 +546,15 @@ static void emit_call(Gen *g)
     if (!allowed(g, INDEX_op_call)) {
         return;
     }
-    switch (trng_below(&g->r, 6)) {
+    switch (trng_below(&g->r, 7)) {
+    case 6:
+        if (!g->p->allow_faults) {
+            break;
+        }
+        args[0] = s->env_temp;
+        args[1] = pick_src(g, TCG_TYPE_I64);
+        tcg_gen_call(s, &info_raise, 0, args);
+        break;
     case 0:
         args[0] = pick_src(g, TCG_TYPE_I64);
         args[1] = pick_src(g, TCG_TYPE_I64);
@@ -554,7 +580,7 @@ static void emit_call(Gen *g)
         args[0] = s->env_temp;
         tcg_gen_call(s, &info_read, pick_dst(g, TCG_TYPE_I64), args);
         break;
-    default:
+    case 5:
         args[0] = s->env_temp;
         args[1] = pick_src(g, TCG_TYPE_I64);
         tcg_gen_call(s, &info_side, 0, args);

@@ -5,7 +5,8 @@
  * same IR every time.
  *
  * Programs run on the irrun guest (tests/common/irrun.h). They read and
- * write the i64/i32 globals, guest memory in [0, FUZZ_MEM_SIZE + 16) and
+ * write the i64/i32 globals, guest memory in [0, FUZZ_MEM_SIZE + 16) (a
+ * few accesses go to the guard page at IRRUN_GUEST_SIZE on purpose) and
  * the CPU's scratch area (via ld/st on env), and call the helpers below.
  * Every program terminates (loops are counted) and obeys the EBB rule.
  */
@@ -20,6 +21,9 @@
 /* Guest memory the programs address (plus 16 bytes of slack). */
 #define FUZZ_MEM_SIZE 4096
 #define FUZZ_MEM_CHECK (FUZZ_MEM_SIZE + 16)
+
+/* Guest exception raised by the fz_maybe_raise helper. */
+#define FUZZ_EXCP_HELPER 0x42
 
 typedef struct FuzzProg {
     uint64_t seed;

@@ -219,7 +219,7 @@ START_TEST(test_fuzz)
     IrCpu *cpu = irrun_cpu();
     int nfail = 0, reports = 0;
     bool dumped = false; /* the IR is printed for the first report only */
-    int outcome[4] = {0}; /* done, unaligned, segv, other */
+    int outcome[5] = {0}; /* done, unaligned, segv, helper, other */
     signal(SIGABRT, on_abort);
 
     for (int c = 0; c < NCONFIGS; c++) {
@@ -247,10 +247,11 @@ START_TEST(test_fuzz)
                 Result *want = &oracle[i * NINPUTS + k];
                 if (c == 0) {
                     capture(want, cpu, excp);
-                    outcome[excp == IRRUN_EXCP_DONE   ? 0
-                            : excp == EXCP_UNALIGNED ? 1
-                            : excp == EXCP_SEGV      ? 2
-                                                     : 3]++;
+                    outcome[excp == IRRUN_EXCP_DONE    ? 0
+                            : excp == EXCP_UNALIGNED  ? 1
+                            : excp == EXCP_SEGV       ? 2
+                            : excp == FUZZ_EXCP_HELPER ? 3
+                                                      : 4]++;
                     continue;
                 }
                 capture(got, cpu, excp);
@@ -297,11 +298,11 @@ START_TEST(test_fuzz)
     }
     fprintf(stderr,
             "fuzz: oracle outcomes: %d completed, %d unaligned faults, %d "
-            "segv, %d other\n",
-            outcome[0], outcome[1], outcome[2], outcome[3]);
-    ck_assert_msg(outcome[3] == 0,
+            "segv, %d helper exceptions, %d other\n",
+            outcome[0], outcome[1], outcome[2], outcome[3], outcome[4]);
+    ck_assert_msg(outcome[4] == 0,
                   "the oracle ended %d runs with an unexpected exception",
-                  outcome[3]);
+                  outcome[4]);
     free(progs);
     free(oracle);
     free(got);
