@@ -80,6 +80,7 @@ static void bench_translation(int nblocks)
         for (int opt = 1; opt >= 0; opt--) {
             double best = 1e9;
             TCGStats st0, st1;
+            uint64_t translated = 0;
             for (int run = 0; run < 3; run++) {
                 irrun_select(irrun_backends[b], opt);
                 tcg_get_stats(&st0);
@@ -91,18 +92,31 @@ static void bench_translation(int nblocks)
                 }
                 double t = now() - t0;
                 tcg_get_stats(&st1);
+                translated = st1.tb_translated - st0.tb_translated;
                 if (t < best) {
                     best = t;
+                }
+            }
+            /* Code size, untimed: the harness flushes every 2048 programs,
+             * so add up the growth block by block. */
+            size_t code = 0;
+            irrun_select(irrun_backends[b], opt);
+            for (int i = 0; i < nblocks; i++) {
+                irrun_set_program(fuzz_gen, &progs[i]);
+                tcg_get_stats(&st0);
+                tb_lookup(&cpu->parent, IRRUN_ENTRY_PC, irrun_program_id());
+                tcg_get_stats(&st1);
+                if (st1.code_used > st0.code_used) {
+                    code += st1.code_used - st0.code_used;
                 }
             }
             double passes = best - t_gen;
             printf("  %-11s %7.1f ms total, %7.1f ms in passes+codegen: "
                    "%6.2f M IR ops/s, %5.1f us/block, %" PRIu64
-                   " blocks, %.0f host bytes/block\n",
+                   " blocks, %.0f code bytes/block\n",
                    irrun_config_name(), best * 1e3, passes * 1e3,
                    (double)total_ops / passes * 1e-6, passes * 1e6 / nblocks,
-                   st1.tb_translated - st0.tb_translated,
-                   (double)st1.code_used / (nblocks ? nblocks : 1));
+                   translated, (double)code / nblocks);
         }
     }
     free(progs);

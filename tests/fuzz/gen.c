@@ -479,7 +479,8 @@ static void emit_mem(Gen *g)
         if (align) {
             mo |= MO_ALIGN;
         }
-        TCGv a = make_addr(g, n, align ? !want_fault : trng_chance(&g->r, 1, 2));
+        bool aligned = align ? !want_fault : trng_chance(&g->r, 1, 2);
+        TCGv a = make_addr(g, n, aligned);
         if (kind < 3) {
             if (trng_chance(&g->r, 1, 2)) {
                 mo |= MO_SIGN;
@@ -757,7 +758,10 @@ void fuzz_gen(TCGContext *s, void *opaque)
             tcg_gen_mov(s, t, g.tb[k][i], src);
         }
     }
-    g.budget = 10 + (int)trng_below(&g.r, (uint64_t)p->max_ops);
+    /* Mostly short blocks, sometimes long ones (deep frames, many
+     * labels, many spill slots). */
+    int max_ops = trng_chance(&g.r, 1, 10) ? 4 * p->max_ops : p->max_ops;
+    g.budget = 10 + (int)trng_below(&g.r, (uint64_t)max_ops);
     gen_block(&g, 0, 1 << 30);
     /* Make some TB temps observable. */
     for (int k = 0; k < 2; k++) {
@@ -776,7 +780,8 @@ void fuzz_gen(TCGContext *s, void *opaque)
 void fuzz_init_state(const FuzzProg *p, int k, IrCpu *cpu, uint8_t *mem)
 {
     TestRng r;
-    trng_seed(&r, p->seed ^ (0x5eed0000ull + (uint64_t)k) * 0x9e3779b97f4a7c15ull);
+    uint64_t salt = (0x5eed0000ull + (uint64_t)k) * 0x9e3779b97f4a7c15ull;
+    trng_seed(&r, p->seed ^ salt);
     for (int i = 0; i < IR_NREGS; i++) {
         cpu->regs[i] = trng_value(&r, 64);
     }

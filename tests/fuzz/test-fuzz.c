@@ -85,7 +85,10 @@ static void capture(Result *res, IrCpu *cpu, int excp)
 {
     memset(res, 0, sizeof(*res));
     res->excp = excp;
-    res->fault_addr = excp == IRRUN_EXCP_DONE ? 0 : cpu->parent.fault_addr;
+    /* fault_addr only means something for memory faults. */
+    res->fault_addr = excp == EXCP_SEGV || excp == EXCP_UNALIGNED
+                          ? cpu->parent.fault_addr
+                          : 0;
     res->pc = cpu->pc;
     memcpy(res->regs, cpu->regs, sizeof(res->regs));
     memcpy(res->regs32, cpu->regs32, sizeof(res->regs32));

@@ -463,7 +463,8 @@ static void gen_prog(TCGContext *s, void *opaque)
 static uint64_t sim_val(const Prog *p, const Sim *sim, int c)
 {
     if (c >= CELL_CONST) {
-        return p->cval[c - CELL_CONST] & tcg_type_mask(p->ctype[c - CELL_CONST]);
+        int k = c - CELL_CONST;
+        return p->cval[k] & tcg_type_mask(p->ctype[k]);
     }
     return sim->v[c];
 }
@@ -622,7 +623,9 @@ static uint64_t gen_input(const OpTest *t, int k, TestRng *r)
             return (uint64_t)cands[trng_below(r, 8)] & m;
         }
         case 2:
-            return (trng_below(r, 4) * (uint64_t)w + trng_below(r, (uint64_t)w)) & m;
+            return (trng_below(r, 4) * (uint64_t)w +
+                    trng_below(r, (uint64_t)w)) &
+                   m;
         default:
             return trng_value(r, w);
         }
@@ -650,8 +653,8 @@ static void fill_bytes(TestRng *r, uint8_t *p, size_t n)
 
 /* Set up cpu, memory and the expected-state seed for one vector.
  * in[] receives the main inputs (for reports). */
-static void prepare(Prog *p, bool alias, unsigned cmask, TestRng *r,
-                    IrCpu *cpu, Sim *sim, uint64_t *in)
+static void prepare(Prog *p, bool alias, TestRng *r, IrCpu *cpu, Sim *sim,
+                    uint64_t *in)
 {
     const OpTest *t = p->t;
     memset(sim, 0, sizeof(*sim));
@@ -756,7 +759,6 @@ static void prepare(Prog *p, bool alias, unsigned cmask, TestRng *r,
                 cpu_set(cpu, c, in[j]);
             }
         }
-        (void)cmask;
     }
     for (int c = 0; c < CELL_E64; c++) {
         sim->v[c] = cpu_get(cpu, c);
@@ -885,13 +887,13 @@ static bool state_matches(const Sim *exp, IrCpu *cpu, int excp)
     return true;
 }
 
-static void run_one(RunCtx *rc, Prog *p, bool alias, unsigned cmask,
-                    TestRng *r, bool translate_each)
+static void run_one(RunCtx *rc, Prog *p, bool alias, TestRng *r,
+                    bool translate_each)
 {
     IrCpu *cpu = irrun_cpu();
     Sim init, exp;
     uint64_t in[4] = {0};
-    prepare(p, alias, cmask, r, cpu, &init, in);
+    prepare(p, alias, r, cpu, &init, in);
     exp = init;
     sim_run(p, &exp);
     if (translate_each) {
@@ -934,7 +936,7 @@ static int run_optest(const TCGBackend *be, const OpTest *t)
         irrun_set_program(gen_prog, &prog);
         int nv = scaled(opt ? t->nvec : NVEC_OFF);
         for (int v = 0; v < nv; v++) {
-            run_one(&rc, &prog, false, 0, &r, false);
+            run_one(&rc, &prog, false, &r, false);
         }
     }
 
@@ -947,7 +949,7 @@ static int run_optest(const TCGBackend *be, const OpTest *t)
         irrun_set_program(gen_prog, &prog);
         int nv = scaled(NVEC_ALIAS);
         for (int v = 0; v < nv; v++) {
-            run_one(&rc, &prog, true, 0, &r, false);
+            run_one(&rc, &prog, true, &r, false);
         }
     }
 
@@ -964,7 +966,7 @@ static int run_optest(const TCGBackend *be, const OpTest *t)
                                  ? all
                                  : 1 + (unsigned)trng_below(&r, all);
             build_main(&prog, t, cmask & all);
-            run_one(&rc, &prog, false, cmask, &r, true);
+            run_one(&rc, &prog, false, &r, true);
         }
     }
     return rc.fails;
