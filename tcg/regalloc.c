@@ -502,30 +502,6 @@ static void label_bind(TCGGen *g, uint32_t label)
     l->nb_relocs = 0;
 }
 
-static void record_insn_end(TCGGen *g)
-{
-    TCGContext *s = g->s;
-    if (s->nb_insns) {
-        s->insn_end_off[s->nb_insns - 1] = tcg_gen_offset(g);
-    }
-}
-
-static void insn_start(TCGGen *g, const TCGOp *op)
-{
-    TCGContext *s = g->s;
-    record_insn_end(g);
-    if (s->nb_insns == s->insn_end_cap) {
-        s->insn_end_cap = s->insn_end_cap ? s->insn_end_cap * 2 : 64;
-        s->insn_end_off = g_renew(uint32_t, s->insn_end_off, s->insn_end_cap);
-        s->insn_data = g_renew(uint64_t, s->insn_data,
-                               (size_t)s->insn_end_cap * TCG_INSN_START_WORDS);
-    }
-    for (int i = 0; i < TCG_INSN_START_WORDS; i++) {
-        s->insn_data[s->nb_insns * TCG_INSN_START_WORDS + i] = op->args[i];
-    }
-    s->nb_insns++;
-}
-
 static void state_init(TCGGen *g)
 {
     TCGContext *s = g->s;
@@ -579,7 +555,7 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
         case INDEX_op_nop:
             break;
         case INDEX_op_insn_start:
-            insn_start(g, op);
+            tcg_record_insn_start(s, op, tcg_gen_offset(g));
             break;
         case INDEX_op_set_label:
             bb_end(g);
@@ -596,7 +572,7 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
             break;
         }
     }
-    record_insn_end(g);
+    tcg_record_insn_end(s, tcg_gen_offset(g));
     s->frame_size = g->frame_next;
     if (g->code_ptr > g->code_end) {
         return -1;

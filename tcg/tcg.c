@@ -202,6 +202,29 @@ TCGOp *tcg_op_insert_before(TCGContext *s, uint32_t pos, TCGOpcode opc,
     return op;
 }
 
+void tcg_record_insn_end(TCGContext *s, uint32_t code_off)
+{
+    if (s->nb_insns) {
+        s->insn_end_off[s->nb_insns - 1] = code_off;
+    }
+}
+
+uint32_t tcg_record_insn_start(TCGContext *s, const TCGOp *op,
+                               uint32_t code_off)
+{
+    tcg_record_insn_end(s, code_off);
+    if (s->nb_insns == s->insn_end_cap) {
+        s->insn_end_cap = s->insn_end_cap ? s->insn_end_cap * 2 : 64;
+        s->insn_end_off = g_renew(uint32_t, s->insn_end_off, s->insn_end_cap);
+        s->insn_data = g_renew(uint64_t, s->insn_data,
+                               (size_t)s->insn_end_cap * TCG_INSN_START_WORDS);
+    }
+    for (int i = 0; i < TCG_INSN_START_WORDS; i++) {
+        s->insn_data[s->nb_insns * TCG_INSN_START_WORDS + i] = op->args[i];
+    }
+    return s->nb_insns++;
+}
+
 void tcg_op_remove(TCGContext *s, TCGOp *op)
 {
     if (op->opc == INDEX_op_br) {

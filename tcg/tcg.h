@@ -291,6 +291,14 @@ TCGOp *tcg_op_insert_before(TCGContext *s, uint32_t pos, TCGOpcode opc,
                             TCGType type);
 void tcg_op_remove(TCGContext *s, TCGOp *op); /* turns it into a nop */
 
+/* Backends: record each guest instruction's insn_start data and the code
+ * offset where it ends (for fault recovery). tcg_record_insn_start closes
+ * the previous instruction at code_off and returns the new index;
+ * tcg_record_insn_end closes the last one. */
+uint32_t tcg_record_insn_start(TCGContext *s, const TCGOp *op,
+                               uint32_t code_off);
+void tcg_record_insn_end(TCGContext *s, uint32_t code_off);
+
 /* Printing the IR (for -d op and tests). */
 void tcg_dump_ops(TCGContext *s, FILE *f, bool with_life);
 const char *tcg_cond_name(TCGCond c);

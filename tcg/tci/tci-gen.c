@@ -205,22 +205,7 @@ static void gen_set_label(TciGen *g, TCGArg l)
 
 static void gen_insn_start(TciGen *g, const TCGOp *op)
 {
-    TCGContext *s = g->s;
-    uint32_t k = s->nb_insns;
-    if (k > 0) {
-        s->insn_end_off[k - 1] = (uint32_t)g->pos;
-    }
-    if (k == s->insn_end_cap) {
-        s->insn_end_cap = s->insn_end_cap ? s->insn_end_cap * 2 : 64;
-        s->insn_end_off = g_renew(uint32_t, s->insn_end_off, s->insn_end_cap);
-        s->insn_data = g_renew(uint64_t, s->insn_data,
-                               (size_t)s->insn_end_cap * TCG_INSN_START_WORDS);
-    }
-    for (int i = 0; i < TCG_INSN_START_WORDS; i++) {
-        s->insn_data[k * TCG_INSN_START_WORDS + i] = op->args[i];
-    }
-    s->nb_insns = k + 1;
-    g->cur_insn = (int)k;
+    g->cur_insn = (int)tcg_record_insn_start(g->s, op, (uint32_t)g->pos);
     g->pos_published = false;
 }
 
@@ -647,9 +632,7 @@ ptrdiff_t tci_gen_code(TCGContext *s, TranslationBlock *tb, uint8_t *rw,
         }
         gen_op(&g, tb, &s->ops[i]);
     }
-    if (s->nb_insns > 0) {
-        s->insn_end_off[s->nb_insns - 1] = (uint32_t)g.pos;
-    }
+    tcg_record_insn_end(s, (uint32_t)g.pos);
     for (uint32_t i = 0; i < s->nb_labels; i++) {
         assert(s->labels[i].nb_relocs == 0 && "tci: branch to unset label");
     }
