@@ -142,8 +142,7 @@ void irrun_init(void)
     if (initialised) {
         return;
     }
-    long page = sysconf(_SC_PAGESIZE);
-    size_t total = IRRUN_GUEST_SIZE + (size_t)page;
+    size_t total = IRRUN_GUEST_SIZE + IRRUN_GUARD_SIZE;
     void *p = mmap(NULL, total, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
@@ -151,7 +150,7 @@ void irrun_init(void)
         abort();
     }
     guest_mem = p;
-    if (mprotect(guest_mem + IRRUN_GUEST_SIZE, (size_t)page, PROT_NONE)) {
+    if (mprotect(guest_mem + IRRUN_GUEST_SIZE, IRRUN_GUARD_SIZE, PROT_NONE)) {
         perror("irrun: mprotect guard page");
         abort();
     }

@@ -39,6 +39,11 @@
 #define IRRUN_EXCP_DONE 0x100
 
 #define IRRUN_GUEST_SIZE (64 * 1024)
+/* Inaccessible bytes after guest memory: every address a test forms past
+ * IRRUN_GUEST_SIZE (the fuzzer's `x & 0xfff | IRRUN_GUEST_SIZE`, plus a
+ * misalignment and the access size) must land here, never in whatever host
+ * memory follows, or results would depend on the host's heap. */
+#define IRRUN_GUARD_SIZE (16 * 1024)
 
 typedef struct IrCpu {
     CPUState parent; /* must stay first: env points here */
