@@ -16,39 +16,41 @@
 
 #include <assert.h>
 
+#include <glib.h>
+
 enum {
     TS_DEAD = 1, /* no later read of the value currently held */
     TS_MEM = 2,  /* the value must reach memory before the next sync point */
 };
 
-static void la_reset(TCGContext *s, unsigned global_state, unsigned tb_state)
+/* Block boundary. EBB temps need no reset: in a valid block they are
+ * never live across a label or exit, so they are already dead here. */
+static void la_reset(TCGContext *s, const uint32_t *tb_temps, uint32_t nb_tb,
+                     unsigned global_state, unsigned tb_state)
 {
-    for (uint32_t i = 0; i < s->nb_temps; i++) {
-        TCGTemp *t = &s->temps[i];
-        switch (t->kind) {
-        case TEMP_GLOBAL:
-            t->state = global_state;
-            break;
-        case TEMP_TB:
-            t->state = tb_state;
-            break;
-        default:
-            t->state = TS_DEAD;
-            break;
+    for (uint32_t i = 0; i < s->nb_globals; i++) {
+        if (s->temps[i].kind == TEMP_GLOBAL) {
+            s->temps[i].state = global_state;
         }
+    }
+    for (uint32_t i = 0; i < nb_tb; i++) {
+        s->temps[tb_temps[i]].state = tb_state;
     }
 }
 
 /* Values crossing a conditional branch or a fault point must be in memory
- * there, but remain live for the code that follows. */
-static void la_sync(TCGContext *s, bool globals, bool tb_temps)
+ * there, but remain live for the code that follows. Only globals and TB
+ * temps are visited (tb_temps lists the latter), so the pass stays linear
+ * in practice however many EBB temps a block has. */
+static void la_sync(TCGContext *s, const uint32_t *tb_temps, uint32_t nb_tb)
 {
-    for (uint32_t i = 0; i < s->nb_temps; i++) {
-        TCGTemp *t = &s->temps[i];
-        if ((globals && t->kind == TEMP_GLOBAL) ||
-            (tb_temps && t->kind == TEMP_TB)) {
-            t->state |= TS_MEM;
+    for (uint32_t i = 0; i < s->nb_globals; i++) {
+        if (s->temps[i].kind == TEMP_GLOBAL) {
+            s->temps[i].state |= TS_MEM;
         }
+    }
+    for (uint32_t i = 0; i < nb_tb; i++) {
+        s->temps[tb_temps[i]].state |= TS_MEM;
     }
 }
 
@@ -78,8 +80,19 @@ static bool removable(const TCGOp *op)
 
 void tcg_liveness(TCGContext *s)
 {
+    uint32_t *tb_temps = g_new(uint32_t, s->nb_temps + 1);
+    uint32_t nb_tb = 0;
+    for (uint32_t i = s->nb_globals; i < s->nb_temps; i++) {
+        if (s->temps[i].kind == TEMP_TB) {
+            tb_temps[nb_tb++] = i;
+        }
+    }
+
     /* At the end of the block globals are live in memory, locals dead. */
-    la_reset(s, TS_DEAD | TS_MEM, TS_DEAD);
+    for (uint32_t i = 0; i < s->nb_temps; i++) {
+        s->temps[i].state = TS_DEAD;
+    }
+    la_reset(s, tb_temps, nb_tb, TS_DEAD | TS_MEM, TS_DEAD);
 
     for (int64_t i = (int64_t)s->nb_ops - 1; i >= 0; i--) {
         TCGOp *op = &s->ops[i];
@@ -93,7 +106,7 @@ void tcg_liveness(TCGContext *s)
         }
         if (op->opc == INDEX_op_set_label) {
             /* Control merges here with everything in memory. */
-            la_reset(s, TS_DEAD | TS_MEM, TS_DEAD | TS_MEM);
+            la_reset(s, tb_temps, nb_tb, TS_DEAD | TS_MEM, TS_DEAD | TS_MEM);
             op->life = 0;
             continue;
         }
@@ -129,22 +142,22 @@ void tcg_liveness(TCGContext *s)
 
         /* Boundaries and effects on everything else. */
         if (def->flags & TCG_OPF_BB_EXIT) {
-            la_reset(s, TS_DEAD | TS_MEM, TS_DEAD);
+            la_reset(s, tb_temps, nb_tb, TS_DEAD | TS_MEM, TS_DEAD);
         } else if (op->opc == INDEX_op_br) {
-            la_reset(s, TS_DEAD | TS_MEM, TS_DEAD | TS_MEM);
+            la_reset(s, tb_temps, nb_tb, TS_DEAD | TS_MEM, TS_DEAD | TS_MEM);
         } else if (def->flags & TCG_OPF_COND_BRANCH) {
-            la_sync(s, true, true);
+            la_sync(s, tb_temps, nb_tb);
         } else if (op->opc == INDEX_op_call) {
             unsigned f = tcg_call_info(op)->flags;
             if (!(f & TCG_CALL_NO_READ_GLOBALS)) {
                 if (f & TCG_CALL_NO_WRITE_GLOBALS) {
-                    la_sync(s, true, false);
+                    la_sync(s, NULL, 0);
                 } else {
                     la_globals_clobbered(s);
                 }
             }
         } else if (def->flags & TCG_OPF_CAN_FAULT) {
-            la_sync(s, true, false);
+            la_sync(s, NULL, 0);
         }
 
         /* Inputs: last uses die here; all are live before. */
@@ -165,4 +178,5 @@ void tcg_liveness(TCGContext *s)
         }
         op->life = life;
     }
+    g_free(tb_temps);
 }
