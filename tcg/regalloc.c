@@ -174,19 +174,20 @@ static void save_globals(TCGGen *g)
 static void bb_end(TCGGen *g)
 {
     TCGContext *s = g->s;
-    for (uint32_t i = 0; i < s->nb_temps; i++) {
-        TCGTemp *t = &s->temps[i];
-        if (t->kind == TEMP_GLOBAL) {
-            temp_save(g, t);
-        } else if (t->kind == TEMP_TB) {
-            temp_save(g, t);
-            if (!t->mem_allocated) {
-                temp_allocate_frame(g, t);
-            }
-            t->val_type = TEMP_VAL_MEM;
-            t->mem_coherent = true;
-        } else if (t->kind == TEMP_EBB) {
-            temp_dead(g, t);
+    save_globals(g);
+    for (uint32_t i = 0; i < g->nb_tb_temps; i++) {
+        TCGTemp *t = &s->temps[g->tb_temps[i]];
+        temp_save(g, t);
+        if (!t->mem_allocated) {
+            temp_allocate_frame(g, t);
+        }
+        t->val_type = TEMP_VAL_MEM;
+        t->mem_coherent = true;
+    }
+    /* EBB temps end here; only those in registers hold anything. */
+    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
+        if (g->reg_to_temp[r] && g->reg_to_temp[r]->kind == TEMP_EBB) {
+            temp_dead(g, g->reg_to_temp[r]);
         }
     }
 }
@@ -195,12 +196,9 @@ static void bb_end(TCGGen *g)
  * kept for the fall-through path. */
 static void bb_sync(TCGGen *g)
 {
-    TCGContext *s = g->s;
-    for (uint32_t i = 0; i < s->nb_temps; i++) {
-        TCGTemp *t = &s->temps[i];
-        if (t->kind == TEMP_GLOBAL || t->kind == TEMP_TB) {
-            temp_sync(g, t);
-        }
+    sync_globals(g);
+    for (uint32_t i = 0; i < g->nb_tb_temps; i++) {
+        temp_sync(g, &g->s->temps[g->tb_temps[i]]);
     }
 }
 
@@ -508,6 +506,8 @@ static void state_init(TCGGen *g)
     memset(g->reg_to_temp, 0, sizeof(g->reg_to_temp));
     g->reserved = TCG_TARGET_RESERVED;
     g->frame_next = 0;
+    g->tb_temps = g_new(uint32_t, s->nb_temps + 1);
+    g->nb_tb_temps = 0;
     for (uint32_t i = 0; i < s->nb_temps; i++) {
         TCGTemp *t = &s->temps[i];
         t->reg = -1;
@@ -525,6 +525,9 @@ static void state_init(TCGGen *g)
         case TEMP_CONST:
             t->val_type = TEMP_VAL_CONST;
             break;
+        case TEMP_TB:
+            g->tb_temps[g->nb_tb_temps++] = i;
+            /* fall through */
         default:
             t->val_type = TEMP_VAL_DEAD;
             t->mem_allocated = false;
@@ -549,6 +552,7 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         if (g->code_ptr + TCG_MAX_OP_CODE > g->code_end) {
+            g_free(g->tb_temps);
             return -1;
         }
         switch (op->opc) {
@@ -573,6 +577,7 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
         }
     }
     tcg_record_insn_end(s, tcg_gen_offset(g));
+    g_free(g->tb_temps);
     s->frame_size = g->frame_next;
     if (g->code_ptr > g->code_end) {
         return -1;

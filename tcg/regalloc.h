@@ -44,6 +44,8 @@ typedef struct TCGGen {
     TCGTemp *reg_to_temp[TCG_TARGET_NB_REGS];
     TCGRegSet reserved;
     intptr_t frame_next;      /* next free spill slot offset */
+    uint32_t *tb_temps;       /* indexes of the block's TB temps */
+    uint32_t nb_tb_temps;
     bool overflow;
 } TCGGen;
 
