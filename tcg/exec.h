@@ -68,27 +68,27 @@ struct CPUState {
     sigjmp_buf jmp_env;
     int exception_index;
     volatile int exit_request;
-    uint64_t fault_addr;   /* EXCP_SEGV / EXCP_UNALIGNED */
+    uint64_t fault_addr; /* EXCP_SEGV / EXCP_UNALIGNED */
     bool fault_write;
-    int max_insns;         /* per block; 0 means the default (512) */
-    bool singlestep;       /* one guest instruction per block */
+    int max_insns;   /* per block; 0 means the default (512) */
+    bool singlestep; /* one guest instruction per block */
 };
 
 struct TranslationBlock {
     uint64_t pc;
     uint32_t flags;
-    uint32_t size;          /* guest bytes */
-    uint32_t icount;        /* guest instructions */
+    uint32_t size;   /* guest bytes */
+    uint32_t icount; /* guest instructions */
     bool invalid;
 
-    const void *tc_ptr;     /* executable code (or TCI bytecode) */
+    const void *tc_ptr; /* executable code (or TCI bytecode) */
     uint32_t tc_size;
 
     /* goto_tb bookkeeping. For the native backend the offsets locate the
      * jump to patch and its original (unchained) destination. */
     uint32_t jmp_insn_offset[2];
     uint32_t jmp_reset_offset[2];
-    TranslationBlock *jmp_dest[2];  /* block each exit is chained to */
+    TranslationBlock *jmp_dest[2]; /* block each exit is chained to */
     /* Incoming chained jumps, for unchaining on invalidation: a list of
      * (tb, n) pairs threaded through jmp_list_next. The low bit of each
      * pointer stores n. */
@@ -204,7 +204,7 @@ typedef struct TCGStats {
     uint64_t tb_flushes;
     uint64_t tb_invalidated;
     uint64_t chains;
-    uint64_t guest_ops;     /* IR ops handed to backends */
+    uint64_t guest_ops; /* IR ops handed to backends */
     size_t code_used;
     size_t code_size;
 } TCGStats;

@@ -73,9 +73,8 @@ static bool removable(const TCGOp *op)
         return (info->flags & TCG_CALL_NO_SIDE_EFFECTS) &&
                !(info->flags & TCG_CALL_NO_RETURN) && op->call_oargs > 0;
     }
-    return def->nb_oargs > 0 &&
-           !(def->flags & (TCG_OPF_SIDE_EFFECTS | TCG_OPF_BB_END |
-                           TCG_OPF_CALL));
+    return def->nb_oargs > 0 && !(def->flags & (TCG_OPF_SIDE_EFFECTS |
+                                                TCG_OPF_BB_END | TCG_OPF_CALL));
 }
 
 void tcg_liveness(TCGContext *s)

@@ -28,14 +28,14 @@
 #include <glib.h>
 
 typedef struct TempInfo {
-    uint32_t epoch;      /* facts below hold only if this is current */
+    uint32_t epoch; /* facts below hold only if this is current */
     /* Circular list of temps known to hold the same (non-constant) value.
      * Every member of a list is valid in the current epoch. */
     uint32_t prev_copy, next_copy;
-    uint32_t seq;        /* when it joined: the oldest EBB copy is kept */
+    uint32_t seq; /* when it joined: the oldest EBB copy is kept */
     bool is_const;
-    uint64_t val;        /* if is_const, masked to the temp's type */
-    uint64_t z_mask;     /* bits that may be non-zero */
+    uint64_t val;    /* if is_const, masked to the temp's type */
+    uint64_t z_mask; /* bits that may be non-zero */
 } TempInfo;
 
 typedef struct OptContext {
@@ -44,8 +44,8 @@ typedef struct OptContext {
     uint32_t info_cap;
     uint32_t epoch;
     uint32_t seq;
-    uint32_t idx;        /* index of the op being folded */
-    bool unreachable;    /* after br/exit_tb/goto_ptr, until a live label */
+    uint32_t idx;     /* index of the op being folded */
+    bool unreachable; /* after br/exit_tb/goto_ptr, until a live label */
     /* The last kept op, if it is a br or brcond: it is useless when the
      * next op turns out to be its own label. */
     bool have_pending;
@@ -512,8 +512,7 @@ static void fold_unop(OptContext *c, TCGOp *op)
 }
 
 /* op r, x, k == unop(x) (e.g. x ^ -1 == not x) */
-static bool fold_xi_to_unop(OptContext *c, TCGOp *op, uint64_t k,
-                            TCGOpcode opc)
+static bool fold_xi_to_unop(OptContext *c, TCGOp *op, uint64_t k, TCGOpcode opc)
 {
     if (arg_is(c, op->args[2], k & tcg_type_mask((TCGType)op->type))) {
         to_unary(op, opc, op->args[1]);
@@ -524,8 +523,7 @@ static bool fold_xi_to_unop(OptContext *c, TCGOp *op, uint64_t k,
 }
 
 /* op r, k, x == unop(x) (e.g. 0 - x == neg x) */
-static bool fold_ix_to_unop(OptContext *c, TCGOp *op, uint64_t k,
-                            TCGOpcode opc)
+static bool fold_ix_to_unop(OptContext *c, TCGOp *op, uint64_t k, TCGOpcode opc)
 {
     if (arg_is(c, op->args[1], k & tcg_type_mask((TCGType)op->type))) {
         to_unary(op, opc, op->args[2]);
@@ -583,8 +581,8 @@ static void fold_exit(OptContext *c, TCGOp *op)
 static void fold_brcond(OptContext *c, TCGOp *op)
 {
     swap_cond_args(c, op, 0, 2);
-    int r = decide_cond(c, (TCGType)op->type, (TCGCond)op->args[2],
-                        op->args[0], op->args[1]);
+    int r = decide_cond(c, (TCGType)op->type, (TCGCond)op->args[2], op->args[0],
+                        op->args[1]);
     if (r == 0) {
         tcg_op_remove(c->s, op);
         return;
@@ -721,8 +719,7 @@ static void fold_add(OptContext *c, TCGOp *op)
 
 static void fold_sub(OptContext *c, TCGOp *op)
 {
-    if (fold_const(c, op) || fold_xx_to_i(c, op, 0) ||
-        fold_xi_to_x(c, op, 0) ||
+    if (fold_const(c, op) || fold_xx_to_i(c, op, 0) || fold_xi_to_x(c, op, 0) ||
         fold_ix_to_unop(c, op, 0, INDEX_op_neg)) {
         return;
     }
@@ -918,8 +915,8 @@ static void fold_not(OptContext *c, TCGOp *op)
 static void fold_andc(OptContext *c, TCGOp *op)
 {
     uint64_t bv;
-    if (fold_const(c, op) || fold_xx_to_i(c, op, 0) ||
-        fold_xi_to_x(c, op, 0) || fold_ix_to_i(c, op, 0, 0) ||
+    if (fold_const(c, op) || fold_xx_to_i(c, op, 0) || fold_xi_to_x(c, op, 0) ||
+        fold_ix_to_i(c, op, 0, 0) ||
         fold_ix_to_unop(c, op, ~0ull, INDEX_op_not)) {
         return;
     }
@@ -977,8 +974,7 @@ static void fold_nand(OptContext *c, TCGOp *op)
     }
     swap_commutative(c, op, 1, 2);
     if (fold_xi_to_i(c, op, 0, ~0ull) ||
-        fold_xi_to_unop(c, op, ~0ull, INDEX_op_not) ||
-        fold_xx_to_not(c, op)) {
+        fold_xi_to_unop(c, op, ~0ull, INDEX_op_not) || fold_xx_to_not(c, op)) {
         return;
     }
     finish_bits(c, op, ~0ull);
@@ -991,8 +987,7 @@ static void fold_nor(OptContext *c, TCGOp *op)
     }
     swap_commutative(c, op, 1, 2);
     if (fold_xi_to_i(c, op, ~0ull, 0) ||
-        fold_xi_to_unop(c, op, 0, INDEX_op_not) ||
-        fold_xx_to_not(c, op)) {
+        fold_xi_to_unop(c, op, 0, INDEX_op_not) || fold_xx_to_not(c, op)) {
         return;
     }
     finish_bits(c, op, ~0ull);
@@ -1137,8 +1132,8 @@ static void fold_sextract(OptContext *c, TCGOp *op)
     if (fold_const(c, op)) {
         return;
     }
-    if (pos == 0 && ((int)len == w ||
-                     ext_is_redundant(arg_z(c, op->args[1]), len, true))) {
+    if (pos == 0 &&
+        ((int)len == w || ext_is_redundant(arg_z(c, op->args[1]), len, true))) {
         replace_mov(c, op, op->args[0], op->args[1]);
         return;
     }
@@ -1182,8 +1177,7 @@ static void fold_setcond(OptContext *c, TCGOp *op)
     }
     swap_cond_args(c, op, 1, 3);
     TCGCond cond = (TCGCond)op->args[3];
-    int r = decide_cond(c, (TCGType)op->type, cond, op->args[1],
-                        op->args[2]);
+    int r = decide_cond(c, (TCGType)op->type, cond, op->args[1], op->args[2]);
     if (r >= 0) {
         replace_movi(c, op, op->args[0], (uint64_t)r);
         return;
@@ -1211,8 +1205,8 @@ static void fold_movcond(OptContext *c, TCGOp *op)
         return;
     }
     swap_cond_args(c, op, 1, 5);
-    int r = decide_cond(c, (TCGType)op->type, (TCGCond)op->args[5],
-                        op->args[1], op->args[2]);
+    int r = decide_cond(c, (TCGType)op->type, (TCGCond)op->args[5], op->args[1],
+                        op->args[2]);
     if (r >= 0) {
         replace_mov(c, op, op->args[0], op->args[r ? 3 : 4]);
         return;
@@ -1406,8 +1400,7 @@ static void sweep_labels(TCGContext *s)
         default:
             if (unreachable) {
                 tcg_op_remove(s, op);
-            } else if (op->opc == INDEX_op_br ||
-                       op->opc == INDEX_op_exit_tb ||
+            } else if (op->opc == INDEX_op_br || op->opc == INDEX_op_exit_tb ||
                        op->opc == INDEX_op_goto_ptr) {
                 unreachable = true;
             }

@@ -259,8 +259,9 @@ static void reg_alloc_mov(TCGGen *g, const TCGOp *op)
             g->reg_to_temp[reg] = ot; /* pin while copying */
             temp_copy_to(g, it, reg);
         } else {
-            reg = ot->val_type == TEMP_VAL_REG ? ot->reg
-                                               : reg_alloc(g, TCG_TARGET_ALL_REGS);
+            reg = ot->val_type == TEMP_VAL_REG
+                      ? ot->reg
+                      : reg_alloc(g, TCG_TARGET_ALL_REGS);
             g->reg_to_temp[reg] = ot;
             temp_copy_to(g, it, reg);
         }
@@ -420,8 +421,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
             TCGTemp *occ = g->reg_to_temp[ireg];
             bool reusable = !const_args[ik] && !shared &&
                             !(o_alloc & (1u << ireg)) &&
-                            (ac->regs & (1u << ireg)) &&
-                            ireg != TCG_AREG0 &&
+                            (ac->regs & (1u << ireg)) && ireg != TCG_AREG0 &&
                             (occ == NULL || occ == t);
             if (reusable && occ == t) {
                 /* Output is the input's own temp, live past this op only

@@ -14,18 +14,18 @@
 #ifndef VEMU_TCG_REGALLOC_H
 #define VEMU_TCG_REGALLOC_H
 
+#include "tcg-target.h"
 #include "tcg/exec.h"
 #include "tcg/tcg.h"
-#include "tcg-target.h"
 
 typedef uint32_t TCGRegSet;
 
 typedef struct TCGArgConstraint {
-    TCGRegSet regs;  /* allowed registers */
-    int8_t alias;    /* outputs: input index whose register is reused */
-    bool newreg;     /* outputs: must not share a register with any input */
-    bool imm;        /* inputs: a constant may be passed as an immediate,
-                      * subject to tcg_target_const_match */
+    TCGRegSet regs; /* allowed registers */
+    int8_t alias;   /* outputs: input index whose register is reused */
+    bool newreg;    /* outputs: must not share a register with any input */
+    bool imm;       /* inputs: a constant may be passed as an immediate,
+                     * subject to tcg_target_const_match */
 } TCGArgConstraint;
 
 typedef struct TCGOpConstraints {
@@ -37,14 +37,14 @@ typedef struct TCGOpConstraints {
 typedef struct TCGGen {
     TCGContext *s;
     TranslationBlock *tb;
-    uint8_t *code_start;      /* writable view */
+    uint8_t *code_start; /* writable view */
     uint8_t *code_ptr;
-    uint8_t *code_end;        /* generation stops before this */
-    const uint8_t *rx_start;  /* executable view of code_start */
+    uint8_t *code_end;       /* generation stops before this */
+    const uint8_t *rx_start; /* executable view of code_start */
     TCGTemp *reg_to_temp[TCG_TARGET_NB_REGS];
     TCGRegSet reserved;
-    intptr_t frame_next;      /* next free spill slot offset */
-    uint32_t *tb_temps;       /* indexes of the block's TB temps */
+    intptr_t frame_next; /* next free spill slot offset */
+    uint32_t *tb_temps;  /* indexes of the block's TB temps */
     uint32_t nb_tb_temps;
     bool overflow;
 } TCGGen;

@@ -13,8 +13,8 @@
 
 typedef uint32_t TCGv;
 
-static inline TCGOp *tcg_gen_opn(TCGContext *s, TCGOpcode opc, TCGType t,
-                                 int n, const TCGArg *a)
+static inline TCGOp *tcg_gen_opn(TCGContext *s, TCGOpcode opc, TCGType t, int n,
+                                 const TCGArg *a)
 {
     TCGOp *op = tcg_emit_op(s, opc, t);
     for (int i = 0; i < n; i++) {
@@ -23,9 +23,9 @@ static inline TCGOp *tcg_gen_opn(TCGContext *s, TCGOpcode opc, TCGType t,
     return op;
 }
 
-#define TCG_GEN(s, opc, t, ...)                                            \
-    tcg_gen_opn((s), (opc), (t),                                           \
-                sizeof((TCGArg[]){__VA_ARGS__}) / sizeof(TCGArg),          \
+#define TCG_GEN(s, opc, t, ...)                                                \
+    tcg_gen_opn((s), (opc), (t),                                               \
+                sizeof((TCGArg[]){__VA_ARGS__}) / sizeof(TCGArg),              \
                 (TCGArg[]){__VA_ARGS__})
 
 /* Temps. */
@@ -52,16 +52,16 @@ static inline void tcg_gen_movi(TCGContext *s, TCGType t, TCGv r, uint64_t v)
     TCG_GEN(s, INDEX_op_mov, t, r, tcg_constant(s, t, v));
 }
 
-#define TCG_GEN_BINOP(name)                                                 \
-    static inline void tcg_gen_##name(TCGContext *s, TCGType t, TCGv r,     \
-                                      TCGv a, TCGv b)                       \
-    {                                                                       \
-        TCG_GEN(s, INDEX_op_##name, t, r, a, b);                            \
-    }                                                                       \
-    static inline void tcg_gen_##name##i(TCGContext *s, TCGType t, TCGv r,  \
-                                         TCGv a, uint64_t imm)              \
-    {                                                                       \
-        TCG_GEN(s, INDEX_op_##name, t, r, a, tcg_constant(s, t, imm));      \
+#define TCG_GEN_BINOP(name)                                                    \
+    static inline void tcg_gen_##name(TCGContext *s, TCGType t, TCGv r,        \
+                                      TCGv a, TCGv b)                          \
+    {                                                                          \
+        TCG_GEN(s, INDEX_op_##name, t, r, a, b);                               \
+    }                                                                          \
+    static inline void tcg_gen_##name##i(TCGContext *s, TCGType t, TCGv r,     \
+                                         TCGv a, uint64_t imm)                 \
+    {                                                                          \
+        TCG_GEN(s, INDEX_op_##name, t, r, a, tcg_constant(s, t, imm));         \
     }
 TCG_GEN_BINOP(add)
 TCG_GEN_BINOP(sub)
@@ -87,14 +87,14 @@ TCG_GEN_BINOP(rotl)
 TCG_GEN_BINOP(rotr)
 #undef TCG_GEN_BINOP
 
-#define TCG_GEN_UNOP(name)                                                  \
-    static inline void tcg_gen_##name(TCGContext *s, TCGType t, TCGv r,     \
-                                      TCGv a)                               \
-    {                                                                       \
-        TCG_GEN(s, INDEX_op_##name, t, r, a);                               \
+#define TCG_GEN_UNOP(name)                                                     \
+    static inline void tcg_gen_##name(TCGContext *s, TCGType t, TCGv r,        \
+                                      TCGv a)                                  \
+    {                                                                          \
+        TCG_GEN(s, INDEX_op_##name, t, r, a);                                  \
     }
 TCG_GEN_UNOP(neg)
-TCG_GEN_UNOP(not)
+TCG_GEN_UNOP(not )
 TCG_GEN_UNOP(clz)
 TCG_GEN_UNOP(ctz)
 TCG_GEN_UNOP(ctpop)
@@ -157,13 +157,13 @@ static inline void tcg_gen_sub2(TCGContext *s, TCGType t, TCGv rl, TCGv rh,
 }
 
 /* Conditionals. */
-static inline void tcg_gen_setcond(TCGContext *s, TCGType t, TCGCond c,
-                                   TCGv r, TCGv a, TCGv b)
+static inline void tcg_gen_setcond(TCGContext *s, TCGType t, TCGCond c, TCGv r,
+                                   TCGv a, TCGv b)
 {
     TCG_GEN(s, INDEX_op_setcond, t, r, a, b, c);
 }
-static inline void tcg_gen_movcond(TCGContext *s, TCGType t, TCGCond c,
-                                   TCGv r, TCGv c1, TCGv c2, TCGv v1, TCGv v2)
+static inline void tcg_gen_movcond(TCGContext *s, TCGType t, TCGCond c, TCGv r,
+                                   TCGv c1, TCGv c2, TCGv v1, TCGv v2)
 {
     TCG_GEN(s, INDEX_op_movcond, t, r, c1, c2, v1, v2, c);
 }
@@ -178,14 +178,14 @@ static inline void tcg_gen_br(TCGContext *s, uint32_t l)
     s->labels[l].refs++;
     TCG_GEN(s, INDEX_op_br, TCG_TYPE_I64, l);
 }
-static inline void tcg_gen_brcond(TCGContext *s, TCGType t, TCGCond c,
-                                  TCGv a, TCGv b, uint32_t l)
+static inline void tcg_gen_brcond(TCGContext *s, TCGType t, TCGCond c, TCGv a,
+                                  TCGv b, uint32_t l)
 {
     s->labels[l].refs++;
     TCG_GEN(s, INDEX_op_brcond, t, a, b, c, l);
 }
-static inline void tcg_gen_brcondi(TCGContext *s, TCGType t, TCGCond c,
-                                   TCGv a, uint64_t imm, uint32_t l)
+static inline void tcg_gen_brcondi(TCGContext *s, TCGType t, TCGCond c, TCGv a,
+                                   uint64_t imm, uint32_t l)
 {
     tcg_gen_brcond(s, t, c, a, tcg_constant(s, t, imm), l);
 }
@@ -203,13 +203,13 @@ static inline void tcg_gen_st(TCGContext *s, TCGType t, TCGv v, TCGv base,
 }
 
 /* Guest memory. addr is always an i64 temp. */
-static inline void tcg_gen_qemu_ld(TCGContext *s, TCGType t, TCGv r,
-                                   TCGv addr, MemOp mo)
+static inline void tcg_gen_qemu_ld(TCGContext *s, TCGType t, TCGv r, TCGv addr,
+                                   MemOp mo)
 {
     TCG_GEN(s, INDEX_op_qemu_ld, t, r, addr, mo);
 }
-static inline void tcg_gen_qemu_st(TCGContext *s, TCGType t, TCGv v,
-                                   TCGv addr, MemOp mo)
+static inline void tcg_gen_qemu_st(TCGContext *s, TCGType t, TCGv v, TCGv addr,
+                                   MemOp mo)
 {
     TCG_GEN(s, INDEX_op_qemu_st, t, v, addr, mo);
 }

@@ -94,8 +94,7 @@ void tcg_func_start(TCGContext *s)
 
 uint32_t tcg_temp_new(TCGContext *s, TCGType type, TCGTempKind kind)
 {
-    s->temps = grow(s->temps, &s->temps_cap, s->nb_temps + 1,
-                    sizeof(TCGTemp));
+    s->temps = grow(s->temps, &s->temps_cap, s->nb_temps + 1, sizeof(TCGTemp));
     uint32_t idx = s->nb_temps++;
     TCGTemp *t = &s->temps[idx];
     memset(t, 0, sizeof(*t));
@@ -166,8 +165,8 @@ uint32_t tcg_constant(TCGContext *s, TCGType type, uint64_t val)
 
 uint32_t tcg_label_new(TCGContext *s)
 {
-    s->labels = grow(s->labels, &s->labels_cap, s->nb_labels + 1,
-                     sizeof(TCGLabel));
+    s->labels =
+        grow(s->labels, &s->labels_cap, s->nb_labels + 1, sizeof(TCGLabel));
     TCGLabel *l = &s->labels[s->nb_labels];
     uint32_t *relocs = l->relocs;
     uint32_t cap = l->relocs_cap;
@@ -192,8 +191,7 @@ TCGOp *tcg_op_insert_before(TCGContext *s, uint32_t pos, TCGOpcode opc,
 {
     assert(pos <= s->nb_ops);
     s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
-    memmove(&s->ops[pos + 1], &s->ops[pos],
-            (s->nb_ops - pos) * sizeof(TCGOp));
+    memmove(&s->ops[pos + 1], &s->ops[pos], (s->nb_ops - pos) * sizeof(TCGOp));
     s->nb_ops++;
     TCGOp *op = &s->ops[pos];
     memset(op, 0, sizeof(*op));

@@ -48,8 +48,8 @@ enum {
     TCG_OPF_SIDE_EFFECTS = 0x10, /* never removed even if outputs die */
     TCG_OPF_CAN_FAULT = 0x20,    /* may raise a guest exception */
     TCG_OPF_COND_BRANCH = 0x40,
-    TCG_OPF_NOT_PRESENT = 0x80,  /* handled by the register allocator */
-    TCG_OPF_CALL = 0x100,        /* argument counts live in the op */
+    TCG_OPF_NOT_PRESENT = 0x80, /* handled by the register allocator */
+    TCG_OPF_CALL = 0x100,       /* argument counts live in the op */
 };
 
 typedef struct TCGOpDef {
@@ -138,9 +138,9 @@ typedef enum TCGTempVal {
 typedef struct TCGTemp {
     TCGType type;
     TCGTempKind kind;
-    uint64_t val;       /* TEMP_CONST: the value (i32 zero-extended) */
+    uint64_t val;        /* TEMP_CONST: the value (i32 zero-extended) */
     intptr_t mem_offset; /* GLOBAL: offset in env; EBB/TB: frame slot */
-    const char *name;   /* globals only */
+    const char *name;    /* globals only */
 
     /* Register allocator state. */
     TCGTempVal val_type;
@@ -155,20 +155,20 @@ typedef struct TCGTemp {
 
 typedef struct TCGLabel {
     bool has_value;
-    uint32_t refs;       /* branches to it still present */
-    uintptr_t value;     /* backend: offset of the label in the code */
+    uint32_t refs;   /* branches to it still present */
+    uintptr_t value; /* backend: offset of the label in the code */
     uint32_t nb_relocs;
     uint32_t relocs_cap;
-    uint32_t *relocs;    /* backend: places to patch once value is known */
+    uint32_t *relocs; /* backend: places to patch once value is known */
 } TCGLabel;
 
 /* Helper call flags. The default (0) is the safest: reads and writes
  * globals, may have side effects. */
 enum {
-    TCG_CALL_NO_READ_GLOBALS = 0x1,  /* implies no write */
+    TCG_CALL_NO_READ_GLOBALS = 0x1, /* implies no write */
     TCG_CALL_NO_WRITE_GLOBALS = 0x2,
-    TCG_CALL_NO_SIDE_EFFECTS = 0x4,  /* removable if the result is unused */
-    TCG_CALL_NO_RETURN = 0x8,        /* leaves via siglongjmp */
+    TCG_CALL_NO_SIDE_EFFECTS = 0x4, /* removable if the result is unused */
+    TCG_CALL_NO_RETURN = 0x8,       /* leaves via siglongjmp */
     TCG_CALL_PURE = TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS |
                     TCG_CALL_NO_SIDE_EFFECTS,
 };
@@ -196,9 +196,9 @@ typedef struct TCGHelperInfo {
 
 typedef struct TCGOp {
     uint16_t opc;
-    uint8_t type;        /* TCGType for TCG_OPF_INT ops */
-    uint8_t call_oargs;  /* call: number of outputs (0 or 1) */
-    uint8_t call_iargs;  /* call: number of inputs */
+    uint8_t type;       /* TCGType for TCG_OPF_INT ops */
+    uint8_t call_oargs; /* call: number of outputs (0 or 1) */
+    uint8_t call_iargs; /* call: number of inputs */
     /* Liveness results: bit i set if args[i] dies at this op; bit
      * (16 + i) set if output args[i] must be written back to memory. */
     uint32_t life;
@@ -211,8 +211,8 @@ typedef struct TCGOp {
 /* The call op's constant: args[call_oargs + call_iargs] is the helper. */
 static inline const TCGHelperInfo *tcg_call_info(const TCGOp *op)
 {
-    return (const TCGHelperInfo *)(uintptr_t)op->args[op->call_oargs +
-                                                      op->call_iargs];
+    return (const TCGHelperInfo *)(uintptr_t)
+        op->args[op->call_oargs + op->call_iargs];
 }
 
 static inline int tcg_op_nb_oargs(const TCGOp *op)
@@ -247,7 +247,7 @@ enum {
 typedef struct TCGContext {
     TCGTemp *temps;
     uint32_t nb_temps, temps_cap;
-    uint32_t nb_globals;  /* temps[0..nb_globals) survive tcg_func_start */
+    uint32_t nb_globals; /* temps[0..nb_globals) survive tcg_func_start */
 
     TCGOp *ops;
     uint32_t nb_ops, ops_cap;
@@ -255,8 +255,8 @@ typedef struct TCGContext {
     TCGLabel *labels;
     uint32_t nb_labels, labels_cap;
 
-    uint32_t env_temp;    /* the TEMP_FIXED temp holding env */
-    bool optimize;        /* run tcg/optimize.c (default true) */
+    uint32_t env_temp; /* the TEMP_FIXED temp holding env */
+    bool optimize;     /* run tcg/optimize.c (default true) */
 
     /* Per-block constant interning (value -> temp index), one per type. */
     void *const_table[2];
@@ -264,9 +264,9 @@ typedef struct TCGContext {
     /* Filled by the backend while generating code. */
     uint32_t nb_insns;
     uint32_t insn_end_cap;
-    uint32_t *insn_end_off;   /* host offset after each guest insn */
-    uint64_t *insn_data;      /* TCG_INSN_START_WORDS per guest insn */
-    intptr_t frame_size;      /* spill frame bytes used */
+    uint32_t *insn_end_off; /* host offset after each guest insn */
+    uint64_t *insn_data;    /* TCG_INSN_START_WORDS per guest insn */
+    intptr_t frame_size;    /* spill frame bytes used */
 } TCGContext;
 
 /* Context lifetime. */

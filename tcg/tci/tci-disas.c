@@ -24,14 +24,14 @@ void tci_disas(FILE *f, const void *code, size_t size)
         return;
     }
     memcpy(&h, base, sizeof(h));
-    fprintf(f, "  %04x: header tb=0x%" PRIx64 " slots=%u consts=%u\n", 0,
-            h.tb, h.nslots, h.nconst);
+    fprintf(f, "  %04x: header tb=0x%" PRIx64 " slots=%u consts=%u\n", 0, h.tb,
+            h.nslots, h.nconst);
     p = base + sizeof(h);
     for (uint32_t i = 0; i < h.nconst && p + 8 <= base + size; i++, p += 8) {
         uint64_t v;
         memcpy(&v, p, 8);
-        fprintf(f, "  %04x: const s%u = 0x%" PRIx64 "\n",
-                (unsigned)(p - base), TCI_SLOT_CONST0 + i, v);
+        fprintf(f, "  %04x: const s%u = 0x%" PRIx64 "\n", (unsigned)(p - base),
+                TCI_SLOT_CONST0 + i, v);
     }
     while (p + 8 <= base + size) {
         TciInsn in;
@@ -67,8 +67,8 @@ void tci_disas(FILE *f, const void *code, size_t size)
             fprintf(f, "env+%d, s%u", imm, in.r);
             break;
         case TCI_FMT_ADD2:
-            fprintf(f, "s%u, s%u, s%u, s%u, s%u, s%u", in.r, in.a, in.b,
-                    x.s[0], x.s[1], x.s[2]);
+            fprintf(f, "s%u, s%u, s%u, s%u, s%u, s%u", in.r, in.a, in.b, x.s[0],
+                    x.s[1], x.s[2]);
             break;
         case TCI_FMT_EXTRACT:
             fprintf(f, "s%u, s%u, pos=%u, len=%u", in.r, in.a, in.aux, in.b);
@@ -82,8 +82,8 @@ void tci_disas(FILE *f, const void *code, size_t size)
                     tcg_cond_name((TCGCond)in.aux));
             break;
         case TCI_FMT_MOVCOND:
-            fprintf(f, "s%u, s%u, s%u, s%u, s%u, %s", in.r, in.a, in.b,
-                    x.s[0], x.s[1], tcg_cond_name((TCGCond)in.aux));
+            fprintf(f, "s%u, s%u, s%u, s%u, s%u, %s", in.r, in.a, in.b, x.s[0],
+                    x.s[1], tcg_cond_name((TCGCond)in.aux));
             break;
         case TCI_FMT_LD:
             fprintf(f, "s%u, [s%u%+" PRId64 "], mo=0x%x", in.r, in.a,

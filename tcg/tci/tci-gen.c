@@ -41,9 +41,9 @@ typedef struct TciGen {
     uint8_t *buf;
     size_t pos, avail;
     uint32_t nconst, ebb_base, ebb_next, nslots;
-    int cur_insn;        /* index of the guest insn being translated */
-    bool pos_published;  /* its "insn" instruction dominates this point */
-    TciVec *ebb_live;    /* EBB temps holding a slot in this region */
+    int cur_insn;       /* index of the guest insn being translated */
+    bool pos_published; /* its "insn" instruction dominates this point */
+    TciVec *ebb_live;   /* EBB temps holding a slot in this region */
 } TciGen;
 
 static __thread TciVec tci_const_list, tci_tb_list, tci_ebb_list;
@@ -296,8 +296,7 @@ static unsigned qld_opcode(unsigned mo, int w)
 
 static unsigned qst_opcode(unsigned mo)
 {
-    static const uint8_t fast[4] = {TCI_qst_b, TCI_qst_w, TCI_qst_l,
-                                    TCI_qst_q};
+    static const uint8_t fast[4] = {TCI_qst_b, TCI_qst_w, TCI_qst_l, TCI_qst_q};
     return mo & (MO_BSWAP | MO_ALIGN) ? TCI_qst : fast[mo & MO_SIZE];
 }
 
@@ -337,7 +336,7 @@ static void gen_call(TciGen *g, const TCGOp *op)
     unsigned ret = TCI_RET_NONE, r = 0;
     if (no) {
         ret = g->s->temps[op->args[0]].type == TCG_TYPE_I32 ? TCI_RET_I32
-                                                           : TCI_RET_I64;
+                                                            : TCI_RET_I64;
         r = gen_out(g, op->args[0], 0);
     }
     emit_w0(g, TCI_call, ni | (ret << 4), r, a[0], a[1]);

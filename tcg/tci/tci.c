@@ -43,8 +43,7 @@ typedef struct TciThread {
     int insn;
 } TciThread;
 
-static __thread TciThread tci_thread
-    __attribute__((tls_model("initial-exec")));
+static __thread TciThread tci_thread __attribute__((tls_model("initial-exec")));
 
 #define TCI_ALWAYS_INLINE static inline __attribute__((always_inline))
 
@@ -116,8 +115,8 @@ TCI_ALWAYS_INLINE void tci_store(void *p, unsigned mo, uint64_t v)
 }
 
 /* Leaves exec: the return address names this block's position. */
-TCI_TEXT _Noreturn static void tci_raise_unaligned(CPUState *cpu,
-                                                   uint64_t addr, bool write)
+TCI_TEXT _Noreturn static void tci_raise_unaligned(CPUState *cpu, uint64_t addr,
+                                                   bool write)
 {
     cpu->fault_addr = addr;
     cpu->fault_write = write;
@@ -137,13 +136,12 @@ TCI_ALWAYS_INLINE bool tci_cas(void *p, unsigned size, uint64_t *expect,
                                uint64_t desired)
 {
     bool ok;
-#define TCI_CAS(T)                                                          \
-    do {                                                                    \
-        T e = (T)*expect;                                                   \
-        ok = __atomic_compare_exchange_n((T *)p, &e, (T)desired, false,     \
-                                         __ATOMIC_SEQ_CST,                  \
-                                         __ATOMIC_SEQ_CST);                 \
-        *expect = e;                                                        \
+#define TCI_CAS(T)                                                             \
+    do {                                                                       \
+        T e = (T)*expect;                                                      \
+        ok = __atomic_compare_exchange_n((T *)p, &e, (T)desired, false,        \
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);  \
+        *expect = e;                                                           \
     } while (0)
     switch (size) {
     case MO_8:
@@ -266,17 +264,16 @@ TCI_TEXT static uintptr_t tci_exec(CPUState *cpu, const void *tc_ptr)
 #define R regs[I->r]
 #define A regs[I->a]
 #define B regs[I->b]
-#define NEXT(words)                                                         \
-    do {                                                                    \
-        pc += (words) * 8;                                                  \
-        goto *dispatch[*pc];                                                \
+#define NEXT(words)                                                            \
+    do {                                                                       \
+        pc += (words)*8;                                                       \
+        goto *dispatch[*pc];                                                   \
     } while (0)
-#define OP(name, expr)                                                      \
-    do_##name:                                                              \
-    expr;                                                                   \
+#define OP(name, expr)                                                         \
+    do_##name : expr;                                                          \
     NEXT(TCI_WORDS_##name)
 
-enter: {
+enter : {
     TciHeader h;
     memcpy(&h, code, sizeof(h));
     if (h.nslots > cap) {
@@ -313,52 +310,48 @@ do_trap:
     OP(neg64, R = 0 - A);
     OP(mulsh32,
        R = (uint32_t)((uint64_t)((int64_t)(int32_t)A * (int32_t)B) >> 32));
-    OP(mulsh64,
-       R = (uint64_t)(((__int128)(int64_t)A * (int64_t)B) >> 64));
+    OP(mulsh64, R = (uint64_t)(((__int128)(int64_t)A * (int64_t)B) >> 64));
     OP(muluh32, R = ((uint64_t)(uint32_t)A * (uint32_t)B) >> 32);
-    OP(muluh64,
-       R = (uint64_t)(((unsigned __int128)A * B) >> 64));
+    OP(muluh64, R = (uint64_t)(((unsigned __int128)A * B) >> 64));
 
-do_div32: {
+do_div32 : {
     int32_t x = (int32_t)A, y = (int32_t)B;
     /* The two cases C leaves undefined have defined results here. */
-    R = y == 0 ? 0xffffffffu
+    R = y == 0      ? 0xffffffffu
         : (y == -1) ? (uint32_t)(0u - (uint32_t)x)
                     : (uint32_t)(x / y);
     NEXT(TCI_WORDS_div32);
 }
-do_div64: {
+do_div64 : {
     int64_t x = (int64_t)A, y = (int64_t)B;
     R = y == 0 ? ~0ull : (y == -1) ? 0 - (uint64_t)x : (uint64_t)(x / y);
     NEXT(TCI_WORDS_div64);
 }
-    OP(divu32,
-       R = (uint32_t)B == 0 ? 0xffffffffu : (uint32_t)A / (uint32_t)B);
+    OP(divu32, R = (uint32_t)B == 0 ? 0xffffffffu : (uint32_t)A / (uint32_t)B);
     OP(divu64, R = B == 0 ? ~0ull : A / B);
-do_rem32: {
+do_rem32 : {
     int32_t x = (int32_t)A, y = (int32_t)B;
     R = y == 0 ? (uint32_t)x : (y == -1) ? 0 : (uint32_t)(x % y);
     NEXT(TCI_WORDS_rem32);
 }
-do_rem64: {
+do_rem64 : {
     int64_t x = (int64_t)A, y = (int64_t)B;
     R = y == 0 ? (uint64_t)x : (y == -1) ? 0 : (uint64_t)(x % y);
     NEXT(TCI_WORDS_rem64);
 }
-    OP(remu32,
-       R = (uint32_t)B == 0 ? (uint32_t)A : (uint32_t)A % (uint32_t)B);
+    OP(remu32, R = (uint32_t)B == 0 ? (uint32_t)A : (uint32_t)A % (uint32_t)B);
     OP(remu64, R = B == 0 ? A : A % B);
 
     /* add2/sub2: r = rl, a = rh, b = al; ext: ah, bl, bh. Inputs are all
      * read before either output is written: outputs may alias them. */
-do_add2_32: {
+do_add2_32 : {
     uint64_t lo = (uint64_t)(uint32_t)B + (uint32_t)regs[XS(1)];
     uint64_t hi = regs[XS(0)] + regs[XS(2)] + (lo >> 32);
     regs[I->r] = (uint32_t)lo;
     regs[I->a] = (uint32_t)hi;
     NEXT(TCI_WORDS_add2_32);
 }
-do_add2_64: {
+do_add2_64 : {
     uint64_t al = B, bl = regs[XS(1)];
     uint64_t lo = al + bl;
     uint64_t hi = regs[XS(0)] + regs[XS(2)] + (lo < al);
@@ -366,14 +359,14 @@ do_add2_64: {
     regs[I->a] = hi;
     NEXT(TCI_WORDS_add2_64);
 }
-do_sub2_32: {
+do_sub2_32 : {
     uint32_t al = (uint32_t)B, bl = (uint32_t)regs[XS(1)];
     uint64_t hi = regs[XS(0)] - regs[XS(2)] - (al < bl);
     regs[I->r] = (uint32_t)(al - bl);
     regs[I->a] = (uint32_t)hi;
     NEXT(TCI_WORDS_sub2_32);
 }
-do_sub2_64: {
+do_sub2_64 : {
     uint64_t al = B, bl = regs[XS(1)];
     uint64_t hi = regs[XS(0)] - regs[XS(2)] - (al < bl);
     regs[I->r] = al - bl;
@@ -402,23 +395,23 @@ do_sub2_64: {
     OP(shr64, R = A >> (B & 63));
     OP(sar32, R = (uint32_t)((int32_t)A >> (B & 31)));
     OP(sar64, R = (uint64_t)((int64_t)A >> (B & 63)));
-do_rotl32: {
+do_rotl32 : {
     uint32_t x = (uint32_t)A, n = B & 31;
     R = n ? (uint32_t)((x << n) | (x >> (32 - n))) : x;
     NEXT(TCI_WORDS_rotl32);
 }
-do_rotl64: {
+do_rotl64 : {
     uint64_t x = A;
     unsigned n = B & 63;
     R = n ? (x << n) | (x >> (64 - n)) : x;
     NEXT(TCI_WORDS_rotl64);
 }
-do_rotr32: {
+do_rotr32 : {
     uint32_t x = (uint32_t)A, n = B & 31;
     R = n ? (uint32_t)((x >> n) | (x << (32 - n))) : x;
     NEXT(TCI_WORDS_rotr32);
 }
-do_rotr64: {
+do_rotr64 : {
     uint64_t x = A;
     unsigned n = B & 63;
     R = n ? (x >> n) | (x << (64 - n)) : x;
@@ -446,46 +439,43 @@ do_rotr64: {
     OP(extrh, R = A >> 32);
 
     /* extract: aux = pos, b = len (not a slot). */
-    OP(extract32,
-       R = ((uint32_t)A >> I->aux) & (0xffffffffu >> (32 - I->b)));
+    OP(extract32, R = ((uint32_t)A >> I->aux) & (0xffffffffu >> (32 - I->b)));
     OP(extract64, R = (A >> I->aux) & (~0ull >> (64 - I->b)));
     OP(sextract32,
        R = (uint32_t)((int32_t)((uint32_t)A << (32 - I->aux - I->b)) >>
                       (32 - I->b)));
     OP(sextract64,
        R = (uint64_t)((int64_t)(A << (64 - I->aux - I->b)) >> (64 - I->b)));
-do_deposit32: {
+do_deposit32 : {
     uint32_t m = (0xffffffffu >> (32 - XS(1))) << XS(0);
     R = ((uint32_t)A & ~m) | (((uint32_t)B << XS(0)) & m);
     NEXT(TCI_WORDS_deposit32);
 }
-do_deposit64: {
+do_deposit64 : {
     uint64_t m = (~0ull >> (64 - XS(1))) << XS(0);
     R = (A & ~m) | ((B << XS(0)) & m);
     NEXT(TCI_WORDS_deposit64);
 }
 
 /* Conditions at a width; NEVER/ALWAYS only reach setcond/movcond. */
-#define TCI_COND(c, x, y, S, U)                                             \
-    ((c) == TCG_COND_EQ    ? (U)(x) == (U)(y)                               \
-     : (c) == TCG_COND_NE  ? (U)(x) != (U)(y)                               \
-     : (c) == TCG_COND_LT  ? (S)(x) < (S)(y)                                \
-     : (c) == TCG_COND_GE  ? (S)(x) >= (S)(y)                               \
-     : (c) == TCG_COND_LE  ? (S)(x) <= (S)(y)                               \
-     : (c) == TCG_COND_GT  ? (S)(x) > (S)(y)                                \
-     : (c) == TCG_COND_LTU ? (U)(x) < (U)(y)                                \
-     : (c) == TCG_COND_GEU ? (U)(x) >= (U)(y)                               \
-     : (c) == TCG_COND_LEU ? (U)(x) <= (U)(y)                               \
-     : (c) == TCG_COND_GTU ? (U)(x) > (U)(y)                                \
+#define TCI_COND(c, x, y, S, U)                                                \
+    ((c) == TCG_COND_EQ    ? (U)(x) == (U)(y)                                  \
+     : (c) == TCG_COND_NE  ? (U)(x) != (U)(y)                                  \
+     : (c) == TCG_COND_LT  ? (S)(x) < (S)(y)                                   \
+     : (c) == TCG_COND_GE  ? (S)(x) >= (S)(y)                                  \
+     : (c) == TCG_COND_LE  ? (S)(x) <= (S)(y)                                  \
+     : (c) == TCG_COND_GT  ? (S)(x) > (S)(y)                                   \
+     : (c) == TCG_COND_LTU ? (U)(x) < (U)(y)                                   \
+     : (c) == TCG_COND_GEU ? (U)(x) >= (U)(y)                                  \
+     : (c) == TCG_COND_LEU ? (U)(x) <= (U)(y)                                  \
+     : (c) == TCG_COND_GTU ? (U)(x) > (U)(y)                                   \
                            : (c) == TCG_COND_ALWAYS)
     OP(setcond32, R = TCI_COND(I->aux, A, B, int32_t, uint32_t));
     OP(setcond64, R = TCI_COND(I->aux, A, B, int64_t, uint64_t));
-    OP(movcond32,
-       R = TCI_COND(I->aux, A, B, int32_t, uint32_t) ? regs[XS(0)]
-                                                     : regs[XS(1)]);
-    OP(movcond64,
-       R = TCI_COND(I->aux, A, B, int64_t, uint64_t) ? regs[XS(0)]
-                                                     : regs[XS(1)]);
+    OP(movcond32, R = TCI_COND(I->aux, A, B, int32_t, uint32_t) ? regs[XS(0)]
+                                                                : regs[XS(1)]);
+    OP(movcond64, R = TCI_COND(I->aux, A, B, int64_t, uint64_t) ? regs[XS(0)]
+                                                                : regs[XS(1)]);
 
 /* Host memory: a = base, second word = offset. */
 #define TCI_HOSTP ((uint8_t *)(uintptr_t)A + ((const TciU64 *)(pc + 8))->v)
@@ -516,12 +506,9 @@ do_qst:
     OP(qld_uq, R = TCI_GUEST(const TciU64)->v);
     OP(qld_sb32, R = (uint32_t)(int32_t)*TCI_GUEST(const int8_t));
     OP(qld_sb64, R = (uint64_t)(int64_t)*TCI_GUEST(const int8_t));
-    OP(qld_sw32,
-       R = (uint32_t)(int32_t)(int16_t)TCI_GUEST(const TciU16)->v);
-    OP(qld_sw64,
-       R = (uint64_t)(int64_t)(int16_t)TCI_GUEST(const TciU16)->v);
-    OP(qld_sl64,
-       R = (uint64_t)(int64_t)(int32_t)TCI_GUEST(const TciU32)->v);
+    OP(qld_sw32, R = (uint32_t)(int32_t)(int16_t)TCI_GUEST(const TciU16)->v);
+    OP(qld_sw64, R = (uint64_t)(int64_t)(int16_t)TCI_GUEST(const TciU16)->v);
+    OP(qld_sl64, R = (uint64_t)(int64_t)(int32_t)TCI_GUEST(const TciU32)->v);
     OP(qst_b, *TCI_GUEST(uint8_t) = (uint8_t)R);
     OP(qst_w, TCI_GUEST(TciU16)->v = (uint16_t)R);
     OP(qst_l, TCI_GUEST(TciU32)->v = (uint32_t)R);
@@ -539,12 +526,11 @@ do_qst:
     /* Every barrier kind is implied by a full fence. */
     OP(mb, __atomic_thread_fence(__ATOMIC_SEQ_CST));
 
-do_call: {
+do_call : {
     typedef uint64_t (*TciHelper)(uint64_t, uint64_t, uint64_t, uint64_t,
                                   uint64_t, uint64_t);
     TciHelper fn = (TciHelper)(uintptr_t)((const TciU64 *)(pc + 16))->v;
-    uint64_t ret = fn(A, B, regs[XS(0)], regs[XS(1)], regs[XS(2)],
-                      regs[XS(3)]);
+    uint64_t ret = fn(A, B, regs[XS(0)], regs[XS(1)], regs[XS(2)], regs[XS(3)]);
     switch (I->aux >> 4) {
     case TCI_RET_I32:
         R = (uint32_t)ret;
@@ -562,12 +548,12 @@ do_br:
     pc += tci_imm(I);
     goto *dispatch[*pc];
 
-#define TCI_BRCOND(name, expr)                                              \
-    do_##name:                                                              \
-    if (expr) {                                                             \
-        pc += (int32_t)((const TciU32 *)(pc + 8))->v;                       \
-        goto *dispatch[*pc];                                                \
-    }                                                                       \
+#define TCI_BRCOND(name, expr)                                                 \
+    do_##name : if (expr)                                                      \
+    {                                                                          \
+        pc += (int32_t)((const TciU32 *)(pc + 8))->v;                          \
+        goto *dispatch[*pc];                                                   \
+    }                                                                          \
     NEXT(TCI_WORDS_##name)
     TCI_BRCOND(beq32, (uint32_t)A == (uint32_t)B);
     TCI_BRCOND(beq64, A == B);
@@ -593,7 +579,7 @@ do_br:
 
     OP(insn, th->insn = tci_imm(I));
 
-do_goto_tb: {
+do_goto_tb : {
     TranslationBlock *dest =
         __atomic_load_n(&tb->jmp_dest[I->aux], __ATOMIC_ACQUIRE);
     if (dest) {
@@ -606,7 +592,7 @@ do_goto_ptr:
     /* Either a block's bytecode or the epilogue, which is bytecode too. */
     code = (const uint8_t *)(uintptr_t)A;
     goto enter;
-do_exit: {
+do_exit : {
     uint64_t v = ((const TciU64 *)(pc + 8))->v;
     th->tb = NULL;
     return (uintptr_t)v;

@@ -29,7 +29,7 @@ static const int8_t saved_regs[] = {
 
 typedef uintptr_t (*prologue_fn)(CPUState *cpu, const void *code);
 static prologue_fn prologue_rx;
-static uintptr_t epilogue_rx;       /* returns rax as is */
+static uintptr_t epilogue_rx; /* returns rax as is */
 
 void x86_out_goto_tb(TCGGen *g, int n);
 void x86_out_exit_tb(TCGGen *g, uintptr_t val);
@@ -88,15 +88,15 @@ void x86_out_goto_tb(TCGGen *g, int n)
 void x86_out_exit_tb(TCGGen *g, uintptr_t val)
 {
     tcg_out_movi(g, TCG_TYPE_I64, TCG_REG_RAX, val);
-    intptr_t disp = (intptr_t)epilogue_rx -
-                    (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 5);
+    intptr_t disp =
+        (intptr_t)epilogue_rx - (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 5);
     assert(disp == (int32_t)disp);
     x86_out8(g, OPC_JMP_long);
     x86_out32(g, (uint32_t)disp);
 }
 
-static ptrdiff_t x86_gen_code(TCGContext *s, TranslationBlock *tb,
-                              uint8_t *rw, const uint8_t *rx, size_t avail)
+static ptrdiff_t x86_gen_code(TCGContext *s, TranslationBlock *tb, uint8_t *rw,
+                              const uint8_t *rx, size_t avail)
 {
     TCGGen g = {0};
     g.s = s;

@@ -123,10 +123,8 @@ void x86_out_vex_modrm(TCGGen *g, int opc, int r, int v, int rm)
     int mmmmm = (opc & P_EXT3A) ? 3 : (opc & P_EXT38) ? 2 : 1;
     int pp = (opc & P_DATA16) ? 1 : (opc & P_F3) ? 2 : (opc & P_F2) ? 3 : 0;
     x86_out8(g, 0xc4);
-    x86_out8(g, (uint8_t)(((r < 8) << 7) | (1 << 6) | ((rm < 8) << 5) |
-                          mmmmm));
-    x86_out8(g, (uint8_t)(((opc & P_REXW) ? 0x80 : 0) | ((~v & 15) << 3) |
-                          pp));
+    x86_out8(g, (uint8_t)(((r < 8) << 7) | (1 << 6) | ((rm < 8) << 5) | mmmmm));
+    x86_out8(g, (uint8_t)(((opc & P_REXW) ? 0x80 : 0) | ((~v & 15) << 3) | pp));
     x86_out8(g, (uint8_t)opc);
     x86_out8(g, (uint8_t)(0xc0 | ((r & 7) << 3) | (rm & 7)));
 }

@@ -80,20 +80,56 @@ enum {
 };
 
 /* Group 1 arithmetic extensions. */
-enum { ARITH_ADD, ARITH_OR, ARITH_ADC, ARITH_SBB, ARITH_AND, ARITH_SUB,
-       ARITH_XOR, ARITH_CMP };
+enum {
+    ARITH_ADD,
+    ARITH_OR,
+    ARITH_ADC,
+    ARITH_SBB,
+    ARITH_AND,
+    ARITH_SUB,
+    ARITH_XOR,
+    ARITH_CMP
+};
 /* Group 2 shift extensions. */
-enum { SHIFT_ROL = 0, SHIFT_ROR = 1, SHIFT_SHL = 4, SHIFT_SHR = 5,
-       SHIFT_SAR = 7 };
+enum {
+    SHIFT_ROL = 0,
+    SHIFT_ROR = 1,
+    SHIFT_SHL = 4,
+    SHIFT_SHR = 5,
+    SHIFT_SAR = 7
+};
 /* Group 3 extensions. */
-enum { EXT3_TEST = 0, EXT3_NOT = 2, EXT3_NEG = 3, EXT3_MUL = 4,
-       EXT3_IMUL = 5, EXT3_DIV = 6, EXT3_IDIV = 7 };
+enum {
+    EXT3_TEST = 0,
+    EXT3_NOT = 2,
+    EXT3_NEG = 3,
+    EXT3_MUL = 4,
+    EXT3_IMUL = 5,
+    EXT3_DIV = 6,
+    EXT3_IDIV = 7
+};
 /* Group 5 extensions. */
 enum { EXT5_CALLN_Ev = 2, EXT5_JMPN_Ev = 4 };
 
 /* Condition codes. */
-enum { JCC_JO, JCC_JNO, JCC_JB, JCC_JAE, JCC_JE, JCC_JNE, JCC_JBE, JCC_JA,
-       JCC_JS, JCC_JNS, JCC_JP, JCC_JNP, JCC_JL, JCC_JGE, JCC_JLE, JCC_JG };
+enum {
+    JCC_JO,
+    JCC_JNO,
+    JCC_JB,
+    JCC_JAE,
+    JCC_JE,
+    JCC_JNE,
+    JCC_JBE,
+    JCC_JA,
+    JCC_JS,
+    JCC_JNS,
+    JCC_JP,
+    JCC_JNP,
+    JCC_JL,
+    JCC_JGE,
+    JCC_JLE,
+    JCC_JG
+};
 
 void x86_out8(TCGGen *g, uint8_t v);
 void x86_out16(TCGGen *g, uint16_t v);

@@ -78,9 +78,10 @@ bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
     case INDEX_op_rotr:
         ct_alias(ct, 0, 0);
         ct_in(ct, 1, R_ANY, false);
-        ct_in(ct, 2, (op->opc == INDEX_op_rotl || op->opc == INDEX_op_rotr)
-                         ? R(TCG_REG_RCX)
-                         : R_ANY,
+        ct_in(ct, 2,
+              (op->opc == INDEX_op_rotl || op->opc == INDEX_op_rotr)
+                  ? R(TCG_REG_RCX)
+                  : R_ANY,
               true);
         return true;
     case INDEX_op_shl:
@@ -258,8 +259,8 @@ void tcg_out_mov(TCGGen *g, TCGType type, int dst, int src)
     if (dst == src && type == TCG_TYPE_I64) {
         return;
     }
-    x86_out_modrm(g, OPC_MOVL_GvEv | (type == TCG_TYPE_I64 ? P_REXW : 0),
-                  dst, src);
+    x86_out_modrm(g, OPC_MOVL_GvEv | (type == TCG_TYPE_I64 ? P_REXW : 0), dst,
+                  src);
 }
 
 void tcg_out_movi(TCGGen *g, TCGType type, int dst, uint64_t val)
@@ -309,11 +310,10 @@ void tcg_out_call(TCGGen *g, const void *func)
 /* Lowering helpers. */
 
 static const int cond_to_jcc[TCG_COND_COUNT] = {
-    [TCG_COND_EQ] = JCC_JE,   [TCG_COND_NE] = JCC_JNE,
-    [TCG_COND_LT] = JCC_JL,   [TCG_COND_GE] = JCC_JGE,
-    [TCG_COND_LE] = JCC_JLE,  [TCG_COND_GT] = JCC_JG,
-    [TCG_COND_LTU] = JCC_JB,  [TCG_COND_GEU] = JCC_JAE,
-    [TCG_COND_LEU] = JCC_JBE, [TCG_COND_GTU] = JCC_JA,
+    [TCG_COND_EQ] = JCC_JE,  [TCG_COND_NE] = JCC_JNE,  [TCG_COND_LT] = JCC_JL,
+    [TCG_COND_GE] = JCC_JGE, [TCG_COND_LE] = JCC_JLE,  [TCG_COND_GT] = JCC_JG,
+    [TCG_COND_LTU] = JCC_JB, [TCG_COND_GEU] = JCC_JAE, [TCG_COND_LEU] = JCC_JBE,
+    [TCG_COND_GTU] = JCC_JA,
 };
 
 static void out_cmp(TCGGen *g, bool w, int a, TCGArg b, bool b_const)
@@ -346,19 +346,19 @@ static void out_not(TCGGen *g, bool w, int reg)
 }
 
 /* Extension of reg's low `size` bits into dst at width w. */
-static void out_ext(TCGGen *g, bool w, int dst, int src, MemOp size,
-                    bool sign)
+static void out_ext(TCGGen *g, bool w, int dst, int src, MemOp size, bool sign)
 {
     switch (size) {
     case MO_8:
-        x86_out_modrm(g, (sign ? OPC_MOVSBL : OPC_MOVZBL) | P_REXB_RM |
-                             (sign && w ? P_REXW : 0),
+        x86_out_modrm(g,
+                      (sign ? OPC_MOVSBL : OPC_MOVZBL) | P_REXB_RM |
+                          (sign && w ? P_REXW : 0),
                       dst, src);
         break;
     case MO_16:
-        x86_out_modrm(g, (sign ? OPC_MOVSWL : OPC_MOVZWL) |
-                             (sign && w ? P_REXW : 0),
-                      dst, src);
+        x86_out_modrm(
+            g, (sign ? OPC_MOVSWL : OPC_MOVZWL) | (sign && w ? P_REXW : 0), dst,
+            src);
         break;
     case MO_32:
         if (sign && w) {
@@ -404,9 +404,9 @@ static void out_shift(TCGGen *g, const TCGOp *op, int ext, const TCGArg *a,
         if (n) {
             x86_out_shift_ri(g, ext, (int)a[0], n, w);
         }
-    } else if (x86_have.bmi2 && (ext == SHIFT_SHL || ext == SHIFT_SHR ||
-                                 ext == SHIFT_SAR)) {
-        int opc = ext == SHIFT_SHL ? OPC_SHLX
+    } else if (x86_have.bmi2 &&
+               (ext == SHIFT_SHL || ext == SHIFT_SHR || ext == SHIFT_SAR)) {
+        int opc = ext == SHIFT_SHL   ? OPC_SHLX
                   : ext == SHIFT_SHR ? OPC_SHRX
                                      : OPC_SARX;
         x86_out_vex_modrm(g, opc | rexw, (int)a[0], (int)a[2], (int)a[1]);
@@ -442,8 +442,7 @@ static void out_divrem(TCGGen *g, const TCGOp *op, const TCGArg *a)
 
     x86_patch_short(g, to_zero);
     if (is_div) {
-        tcg_out_movi(g, w ? TCG_TYPE_I64 : TCG_TYPE_I32, TCG_REG_RAX,
-                     ~0ull);
+        tcg_out_movi(g, w ? TCG_TYPE_I64 : TCG_TYPE_I32, TCG_REG_RAX, ~0ull);
     } else {
         tcg_out_mov(g, w ? TCG_TYPE_I64 : TCG_TYPE_I32, TCG_REG_RDX,
                     TCG_REG_RAX);
@@ -520,8 +519,7 @@ static void out_deposit(TCGGen *g, bool w, int out, int b, int pos, int len)
     }
 }
 
-static void out_extract(TCGGen *g, bool w, bool sign, int out, int pos,
-                        int len)
+static void out_extract(TCGGen *g, bool w, bool sign, int out, int pos, int len)
 {
     int bits = w ? 64 : 32;
     if (pos + len < bits) {
@@ -568,13 +566,14 @@ static void out_qemu_ld(TCGGen *g, const TCGOp *op, const TCGArg *a)
     out_align_check(g, addr, mo);
     switch (size) {
     case MO_8:
-        out_guest_mem(g, (sign ? OPC_MOVSBL : OPC_MOVZBL) |
-                             (sign && w ? P_REXW : 0),
-                      out, addr);
+        out_guest_mem(
+            g, (sign ? OPC_MOVSBL : OPC_MOVZBL) | (sign && w ? P_REXW : 0), out,
+            addr);
         return;
     case MO_16:
-        out_guest_mem(g, (sign && !bswap ? OPC_MOVSWL : OPC_MOVZWL) |
-                             (sign && w && !bswap ? P_REXW : 0),
+        out_guest_mem(g,
+                      (sign && !bswap ? OPC_MOVSWL : OPC_MOVZWL) |
+                          (sign && w && !bswap ? P_REXW : 0),
                       out, addr);
         if (bswap) {
             out_bswap(g, out, MO_16);
@@ -744,8 +743,10 @@ static void out_atomic(TCGGen *g, const TCGOp *op, const TCGArg *a)
         /* tmp = old unless val wins the comparison, made at the access
          * size (only the low `size` bytes of either are meaningful). */
         static const int keep_old_cc[TCG_AOP_COUNT] = {
-            [TCG_AOP_SMIN] = JCC_JL, [TCG_AOP_SMAX] = JCC_JG,
-            [TCG_AOP_UMIN] = JCC_JB, [TCG_AOP_UMAX] = JCC_JA,
+            [TCG_AOP_SMIN] = JCC_JL,
+            [TCG_AOP_SMAX] = JCC_JG,
+            [TCG_AOP_UMIN] = JCC_JB,
+            [TCG_AOP_UMAX] = JCC_JA,
         };
         x86_out_modrm(g, size_opc(0x38, 0x39, size), val, TCG_REG_TMP);
         uint8_t *skip = x86_out_jcc_short(g, keep_old_cc[aop]);
@@ -781,8 +782,7 @@ static void out_host_mem(TCGGen *g, int opc, int r, int base, intptr_t off)
 }
 
 /* Host memory relative to a base register (ld/st). */
-static void out_ld(TCGGen *g, bool w, int out, int base, MemOp mo,
-                   intptr_t off)
+static void out_ld(TCGGen *g, bool w, int out, int base, MemOp mo, intptr_t off)
 {
     MemOp size = mo & MO_SIZE;
     bool sign = (mo & MO_SIGN) != 0;
@@ -809,7 +809,7 @@ static void out_st(TCGGen *g, TCGArg val, bool val_const, int base, MemOp mo,
 {
     MemOp size = mo & MO_SIZE;
     if (val_const) {
-        int opc = size == MO_8 ? OPC_MOVB_EvIz
+        int opc = size == MO_8    ? OPC_MOVB_EvIz
                   : size == MO_16 ? OPC_MOVL_EvIz | P_DATA16
                   : size == MO_32 ? OPC_MOVL_EvIz
                                   : OPC_MOVL_EvIz | P_REXW;
@@ -985,8 +985,8 @@ void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
         break;
     case INDEX_op_extract:
     case INDEX_op_sextract:
-        out_extract(g, w, op->opc == INDEX_op_sextract, (int)a[0],
-                    (int)a[2], (int)a[3]);
+        out_extract(g, w, op->opc == INDEX_op_sextract, (int)a[0], (int)a[2],
+                    (int)a[3]);
         break;
     case INDEX_op_deposit:
         out_deposit(g, w, (int)a[0], (int)a[2], (int)a[3], (int)a[4]);
@@ -994,8 +994,7 @@ void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
     case INDEX_op_setcond: {
         TCGCond cond = (TCGCond)a[3];
         if (cond == TCG_COND_ALWAYS || cond == TCG_COND_NEVER) {
-            tcg_out_movi(g, TCG_TYPE_I32, (int)a[0],
-                         cond == TCG_COND_ALWAYS);
+            tcg_out_movi(g, TCG_TYPE_I32, (int)a[0], cond == TCG_COND_ALWAYS);
             break;
         }
         out_cmp(g, w, (int)a[1], a[2], c[2]);

@@ -13,10 +13,22 @@
 #include <stdint.h>
 
 enum {
-    TCG_REG_RAX, TCG_REG_RCX, TCG_REG_RDX, TCG_REG_RBX,
-    TCG_REG_RSP, TCG_REG_RBP, TCG_REG_RSI, TCG_REG_RDI,
-    TCG_REG_R8, TCG_REG_R9, TCG_REG_R10, TCG_REG_R11,
-    TCG_REG_R12, TCG_REG_R13, TCG_REG_R14, TCG_REG_R15,
+    TCG_REG_RAX,
+    TCG_REG_RCX,
+    TCG_REG_RDX,
+    TCG_REG_RBX,
+    TCG_REG_RSP,
+    TCG_REG_RBP,
+    TCG_REG_RSI,
+    TCG_REG_RDI,
+    TCG_REG_R8,
+    TCG_REG_R9,
+    TCG_REG_R10,
+    TCG_REG_R11,
+    TCG_REG_R12,
+    TCG_REG_R13,
+    TCG_REG_R14,
+    TCG_REG_R15,
     TCG_TARGET_NB_REGS,
 };
 
@@ -25,13 +37,13 @@ enum {
 #define TCG_REG_TMP TCG_REG_R11
 #define TCG_REG_CALL_STACK TCG_REG_RSP
 
-#define TCG_TARGET_RESERVED                                                \
-    ((1u << TCG_REG_RSP) | (1u << TCG_REG_R14) | (1u << TCG_REG_R13) |     \
+#define TCG_TARGET_RESERVED                                                    \
+    ((1u << TCG_REG_RSP) | (1u << TCG_REG_R14) | (1u << TCG_REG_R13) |         \
      (1u << TCG_REG_R11))
 
-#define TCG_TARGET_CALL_CLOBBER                                            \
-    ((1u << TCG_REG_RAX) | (1u << TCG_REG_RCX) | (1u << TCG_REG_RDX) |     \
-     (1u << TCG_REG_RSI) | (1u << TCG_REG_RDI) | (1u << TCG_REG_R8) |      \
+#define TCG_TARGET_CALL_CLOBBER                                                \
+    ((1u << TCG_REG_RAX) | (1u << TCG_REG_RCX) | (1u << TCG_REG_RDX) |         \
+     (1u << TCG_REG_RSI) | (1u << TCG_REG_RDI) | (1u << TCG_REG_R8) |          \
      (1u << TCG_REG_R9) | (1u << TCG_REG_R10) | (1u << TCG_REG_R11))
 
 #define TCG_TARGET_ALL_REGS 0xffffu
@@ -41,13 +53,12 @@ enum {
 
 static const int8_t tcg_target_alloc_order[] = {
     TCG_REG_RBX, TCG_REG_RBP, TCG_REG_R12, TCG_REG_R15,
-    TCG_REG_R10, TCG_REG_R9, TCG_REG_R8, TCG_REG_RCX,
+    TCG_REG_R10, TCG_REG_R9,  TCG_REG_R8,  TCG_REG_RCX,
     TCG_REG_RDX, TCG_REG_RSI, TCG_REG_RDI, TCG_REG_RAX,
 };
 
 static const int8_t tcg_target_call_iarg_regs[] = {
-    TCG_REG_RDI, TCG_REG_RSI, TCG_REG_RDX,
-    TCG_REG_RCX, TCG_REG_R8, TCG_REG_R9,
+    TCG_REG_RDI, TCG_REG_RSI, TCG_REG_RDX, TCG_REG_RCX, TCG_REG_R8, TCG_REG_R9,
 };
 
 #define TCG_TARGET_CALL_OARG_REG TCG_REG_RAX

@@ -87,8 +87,7 @@ static void bench_translation(int nblocks)
                 t0 = now();
                 for (int i = 0; i < nblocks; i++) {
                     irrun_set_program(fuzz_gen, &progs[i]);
-                    tb_lookup(&cpu->parent, IRRUN_ENTRY_PC,
-                              irrun_program_id());
+                    tb_lookup(&cpu->parent, IRRUN_ENTRY_PC, irrun_program_id());
                 }
                 double t = now() - t0;
                 tcg_get_stats(&st1);
@@ -199,8 +198,9 @@ static void bench_code(void)
     }
     printf("  interpreter / native time ratio: %.1f\n", med[0] / med[1]);
     if (result[0] != result[1]) {
-        fprintf(stderr, "bench-tcg: backends disagree: 0x%" PRIx64
-                        " vs 0x%" PRIx64 "\n",
+        fprintf(stderr,
+                "bench-tcg: backends disagree: 0x%" PRIx64 " vs 0x%" PRIx64
+                "\n",
                 result[0], result[1]);
         exit(1);
     }

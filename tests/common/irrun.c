@@ -42,20 +42,18 @@ static void irrun_tcg_init(TCGContext *s)
     for (int i = 0; i < IR_NREGS; i++) {
         snprintf(reg_names[i], sizeof(reg_names[i]), "r%d", i);
         ir_reg[i] = tcg_global_mem_new(s, TCG_TYPE_I64,
-                                       offsetof(IrCpu, regs[i]),
-                                       reg_names[i]);
+                                       offsetof(IrCpu, regs[i]), reg_names[i]);
     }
     for (int i = 0; i < IR_NREGS32; i++) {
         char *n = reg_names[IR_NREGS + i];
         snprintf(n, sizeof(reg_names[0]), "w%d", i);
-        ir_reg32[i] = tcg_global_mem_new(s, TCG_TYPE_I32,
-                                         offsetof(IrCpu, regs32[i]), n);
+        ir_reg32[i] =
+            tcg_global_mem_new(s, TCG_TYPE_I32, offsetof(IrCpu, regs32[i]), n);
     }
     ir_pc = tcg_global_mem_new(s, TCG_TYPE_I64, offsetof(IrCpu, pc), "pc");
 }
 
-static void irrun_get_tb_cpu_state(CPUState *cpu, uint64_t *pc,
-                                   uint32_t *flags)
+static void irrun_get_tb_cpu_state(CPUState *cpu, uint64_t *pc, uint32_t *flags)
 {
     IrCpu *c = (IrCpu *)cpu;
     *pc = c->pc;
@@ -98,8 +96,8 @@ static uint32_t emit_program(TCGContext *s, IrGenFn gen, void *opaque)
     return n;
 }
 
-static void irrun_translate(CPUState *cpu, TCGContext *s,
-                            TranslationBlock *tb, int max_insns)
+static void irrun_translate(CPUState *cpu, TCGContext *s, TranslationBlock *tb,
+                            int max_insns)
 {
     (void)cpu;
     (void)max_insns;

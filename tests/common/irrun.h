@@ -51,8 +51,8 @@ typedef struct IrCpu {
     uint32_t regs32[IR_NREGS32];
     uint64_t pc;
     /* Not IR globals: */
-    uint32_t flags;         /* program id, the TB flags */
-    uint64_t side;          /* free for helpers with side effects */
+    uint32_t flags; /* program id, the TB flags */
+    uint64_t side;  /* free for helpers with side effects */
     uint8_t scratch[256] __attribute__((aligned(16))); /* for ld/st */
 } IrCpu;
 

@@ -88,10 +88,10 @@ static inline uint64_t trng_edge_raw(TestRng *r, int bits)
     case 6:
         return (uint64_t)-2;
     case 7: {
-        static const uint64_t bytes[] = {0x7f, 0x80, 0xff, 0x100, 0x7fff,
-                                         0x8000, 0xffff, 0x10000,
-                                         0x7fffffff, 0x80000000,
-                                         0xffffffff, 0x100000000ull};
+        static const uint64_t bytes[] = {
+            0x7f,       0x80,       0xff,       0x100,
+            0x7fff,     0x8000,     0xffff,     0x10000,
+            0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull};
         return bytes[trng_below(r, sizeof(bytes) / sizeof(bytes[0]))];
     }
     case 8: {
@@ -104,7 +104,7 @@ static inline uint64_t trng_edge_raw(TestRng *r, int bits)
     }
     case 9: {
         /* Shift counts around the widths. */
-        static const uint64_t counts[] = {7,  8,  15, 16, 31, 32,
+        static const uint64_t counts[] = {7,  8,  15, 16, 31,  32,
                                           33, 63, 64, 65, 127, 128};
         return counts[trng_below(r, sizeof(counts) / sizeof(counts[0]))];
     }
@@ -145,8 +145,7 @@ static inline uint64_t trng_edge_raw(TestRng *r, int bits)
 /* A `bits`-wide test value: about half edge values, half uniform. */
 static inline uint64_t trng_value(TestRng *r, int bits)
 {
-    uint64_t v = trng_chance(r, 1, 2) ? trng_edge_raw(r, bits)
-                                      : trng_next(r);
+    uint64_t v = trng_chance(r, 1, 2) ? trng_edge_raw(r, bits) : trng_next(r);
     return v & trng_mask(bits);
 }
 

@@ -59,8 +59,7 @@ static uint32_t fz_mix32(uint32_t a, uint32_t b)
 static uint64_t fz_six(uint64_t a, uint32_t b, uint64_t c, uint32_t d,
                        uint64_t e, uint64_t f)
 {
-    return a + 3 * (uint64_t)b + 5 * c + 7 * (uint64_t)d + 11 * e +
-           13 * f;
+    return a + 3 * (uint64_t)b + 5 * c + 7 * (uint64_t)d + 11 * e + 13 * f;
 }
 
 /* Reads and writes globals: needs every global synced and reloaded. */
@@ -96,33 +95,58 @@ static void fz_maybe_raise(CPUState *env, uint64_t v)
 }
 
 static const TCGHelperInfo info_mix = {
-    .func = (void *)fz_mix, .name = "fz_mix", .flags = TCG_CALL_PURE,
-    .has_ret = true, .ret_type = TCG_TYPE_I64, .nb_args = 2,
+    .func = (void *)fz_mix,
+    .name = "fz_mix",
+    .flags = TCG_CALL_PURE,
+    .has_ret = true,
+    .ret_type = TCG_TYPE_I64,
+    .nb_args = 2,
     .arg_types = {TCG_TYPE_I64, TCG_TYPE_I64}};
 static const TCGHelperInfo info_mix32 = {
-    .func = (void *)fz_mix32, .name = "fz_mix32", .flags = TCG_CALL_PURE,
-    .has_ret = true, .ret_type = TCG_TYPE_I32, .nb_args = 2,
+    .func = (void *)fz_mix32,
+    .name = "fz_mix32",
+    .flags = TCG_CALL_PURE,
+    .has_ret = true,
+    .ret_type = TCG_TYPE_I32,
+    .nb_args = 2,
     .arg_types = {TCG_TYPE_I32, TCG_TYPE_I32}};
 static const TCGHelperInfo info_six = {
-    .func = (void *)fz_six, .name = "fz_six", .flags = TCG_CALL_PURE,
-    .has_ret = true, .ret_type = TCG_TYPE_I64, .nb_args = 6,
+    .func = (void *)fz_six,
+    .name = "fz_six",
+    .flags = TCG_CALL_PURE,
+    .has_ret = true,
+    .ret_type = TCG_TYPE_I64,
+    .nb_args = 6,
     .arg_types = {TCG_TYPE_I64, TCG_TYPE_I32, TCG_TYPE_I64, TCG_TYPE_I32,
                   TCG_TYPE_I64, TCG_TYPE_I64}};
 static const TCGHelperInfo info_rw = {
-    .func = (void *)fz_rw, .name = "fz_rw", .flags = 0, .has_ret = false,
-    .nb_args = 2, .arg_types = {TCG_TYPE_I64, TCG_TYPE_I64}};
-static const TCGHelperInfo info_read = {
-    .func = (void *)fz_read, .name = "fz_read",
-    .flags = TCG_CALL_NO_WRITE_GLOBALS | TCG_CALL_NO_SIDE_EFFECTS,
-    .has_ret = true, .ret_type = TCG_TYPE_I64, .nb_args = 1,
-    .arg_types = {TCG_TYPE_I64}};
+    .func = (void *)fz_rw,
+    .name = "fz_rw",
+    .flags = 0,
+    .has_ret = false,
+    .nb_args = 2,
+    .arg_types = {TCG_TYPE_I64, TCG_TYPE_I64}};
+static const TCGHelperInfo info_read = {.func = (void *)fz_read,
+                                        .name = "fz_read",
+                                        .flags = TCG_CALL_NO_WRITE_GLOBALS |
+                                                 TCG_CALL_NO_SIDE_EFFECTS,
+                                        .has_ret = true,
+                                        .ret_type = TCG_TYPE_I64,
+                                        .nb_args = 1,
+                                        .arg_types = {TCG_TYPE_I64}};
 static const TCGHelperInfo info_raise = {
-    .func = (void *)fz_maybe_raise, .name = "fz_maybe_raise", .flags = 0,
-    .has_ret = false, .nb_args = 2,
+    .func = (void *)fz_maybe_raise,
+    .name = "fz_maybe_raise",
+    .flags = 0,
+    .has_ret = false,
+    .nb_args = 2,
     .arg_types = {TCG_TYPE_I64, TCG_TYPE_I64}};
 static const TCGHelperInfo info_side = {
-    .func = (void *)fz_side, .name = "fz_side",
-    .flags = TCG_CALL_NO_READ_GLOBALS, .has_ret = false, .nb_args = 2,
+    .func = (void *)fz_side,
+    .name = "fz_side",
+    .flags = TCG_CALL_NO_READ_GLOBALS,
+    .has_ret = false,
+    .nb_args = 2,
     .arg_types = {TCG_TYPE_I64, TCG_TYPE_I64}};
 
 /* ---- operand selection ---- */
@@ -256,17 +280,16 @@ bool fuzz_exclude_ops(FuzzProg *p, const char *list)
 /* ---- items ---- */
 
 static const TCGOpcode binops[] = {
-    INDEX_op_add,  INDEX_op_sub,  INDEX_op_mul,  INDEX_op_mulsh,
-    INDEX_op_muluh, INDEX_op_div, INDEX_op_divu, INDEX_op_rem,
-    INDEX_op_remu, INDEX_op_and,  INDEX_op_or,   INDEX_op_xor,
-    INDEX_op_andc, INDEX_op_orc,  INDEX_op_eqv,  INDEX_op_nand,
-    INDEX_op_nor,  INDEX_op_shl,  INDEX_op_shr,  INDEX_op_sar,
+    INDEX_op_add,  INDEX_op_sub,  INDEX_op_mul,  INDEX_op_mulsh, INDEX_op_muluh,
+    INDEX_op_div,  INDEX_op_divu, INDEX_op_rem,  INDEX_op_remu,  INDEX_op_and,
+    INDEX_op_or,   INDEX_op_xor,  INDEX_op_andc, INDEX_op_orc,   INDEX_op_eqv,
+    INDEX_op_nand, INDEX_op_nor,  INDEX_op_shl,  INDEX_op_shr,   INDEX_op_sar,
     INDEX_op_rotl, INDEX_op_rotr,
 };
 static const TCGOpcode unops[] = {
-    INDEX_op_mov,     INDEX_op_neg,    INDEX_op_not,    INDEX_op_clz,
+    INDEX_op_mov,     INDEX_op_neg,    INDEX_op_not,     INDEX_op_clz,
     INDEX_op_ctz,     INDEX_op_ctpop,  INDEX_op_bswap16, INDEX_op_bswap32,
-    INDEX_op_ext8s,   INDEX_op_ext8u,  INDEX_op_ext16s, INDEX_op_ext16u,
+    INDEX_op_ext8s,   INDEX_op_ext8u,  INDEX_op_ext16s,  INDEX_op_ext16u,
     INDEX_op_bswap64, INDEX_op_ext32s, INDEX_op_ext32u,
 };
 #define NUNOPS32 12 /* the last three are i64 only */
@@ -303,8 +326,8 @@ static void emit_compute(Gen *g)
     case 4: {
         TCGv al = pick_src(g, t), ah = pick_src(g, t);
         TCGv bl = pick_src(g, t), bh = pick_src(g, t);
-        TCGOpcode opc = trng_chance(&g->r, 1, 2) ? INDEX_op_add2
-                                                 : INDEX_op_sub2;
+        TCGOpcode opc =
+            trng_chance(&g->r, 1, 2) ? INDEX_op_add2 : INDEX_op_sub2;
         if (!allowed(g, opc)) {
             break;
         }
@@ -400,20 +423,18 @@ static void emit_compute(Gen *g)
     }
     default: {
         /* Arithmetic with an immediate: the most common front-end shape. */
-        static const TCGOpcode immops[] = {INDEX_op_add, INDEX_op_sub,
-                                           INDEX_op_and, INDEX_op_or,
-                                           INDEX_op_xor, INDEX_op_shl,
-                                           INDEX_op_shr, INDEX_op_sar,
-                                           INDEX_op_mul};
+        static const TCGOpcode immops[] = {
+            INDEX_op_add, INDEX_op_sub, INDEX_op_and, INDEX_op_or, INDEX_op_xor,
+            INDEX_op_shl, INDEX_op_shr, INDEX_op_sar, INDEX_op_mul};
         TCGOpcode opc = immops[trng_below(&g->r, NELEMS(immops))];
         if (!allowed(g, opc)) {
             break;
         }
         TCGv a = pick_src(g, t);
-        uint64_t imm = opc == INDEX_op_shl || opc == INDEX_op_shr ||
-                               opc == INDEX_op_sar
-                           ? trng_below(&g->r, (uint64_t)w)
-                           : trng_value(&g->r, w);
+        uint64_t imm =
+            opc == INDEX_op_shl || opc == INDEX_op_shr || opc == INDEX_op_sar
+                ? trng_below(&g->r, (uint64_t)w)
+                : trng_value(&g->r, w);
         TCG_GEN(s, opc, t, pick_dst(g, t), a, tcg_constant(s, t, imm));
         break;
     }
@@ -462,12 +483,12 @@ static void emit_mem(Gen *g)
     g->budget--;
     unsigned kind = (unsigned)trng_below(&g->r, 10);
     static const TCGOpcode kinds[10] = {
-        INDEX_op_qemu_ld,        INDEX_op_qemu_ld,      INDEX_op_qemu_ld,
-        INDEX_op_qemu_st,        INDEX_op_qemu_st,      INDEX_op_qemu_st,
-        INDEX_op_atomic_cmpxchg, INDEX_op_atomic_xchg,  INDEX_op_atomic_fetch,
-        INDEX_op_ld};
-    if (!allowed(g, kinds[kind]) ||
-        (kind == 9 && !allowed(g, INDEX_op_st))) {
+        INDEX_op_qemu_ld,        INDEX_op_qemu_ld,
+        INDEX_op_qemu_ld,        INDEX_op_qemu_st,
+        INDEX_op_qemu_st,        INDEX_op_qemu_st,
+        INDEX_op_atomic_cmpxchg, INDEX_op_atomic_xchg,
+        INDEX_op_atomic_fetch,   INDEX_op_ld};
+    if (!allowed(g, kinds[kind]) || (kind == 9 && !allowed(g, INDEX_op_st))) {
         return;
     }
     if (kind < 6) {
@@ -697,8 +718,7 @@ static void gen_block(Gen *g, int depth, int items)
         unsigned roll = (unsigned)trng_below(&g->r, 100);
         if (depth == 0 && roll < 8) {
             g->insn++;
-            tcg_gen_insn_start(g->s, IRRUN_ENTRY_PC + 4 * (uint64_t)g->insn,
-                               0);
+            tcg_gen_insn_start(g->s, IRRUN_ENTRY_PC + 4 * (uint64_t)g->insn, 0);
         } else if (roll < 62) {
             emit_compute(g);
         } else if (roll < 78) {

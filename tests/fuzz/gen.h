@@ -28,9 +28,9 @@
 typedef struct FuzzProg {
     uint64_t seed;
     /* Knobs, all on by default (see fuzz_prog_init). */
-    int max_ops;          /* approximate op budget */
-    bool bswap_atomics;   /* MO_BSWAP on atomics */
-    bool allow_faults;    /* MO_ALIGN accesses that may be misaligned */
+    int max_ops;        /* approximate op budget */
+    bool bswap_atomics; /* MO_BSWAP on atomics */
+    bool allow_faults;  /* MO_ALIGN accesses that may be misaligned */
     /* Ops never to generate (bit per TCGOpcode), for triage. */
     uint8_t excluded[(NB_OPS + 7) / 8];
 } FuzzProg;

@@ -12,8 +12,7 @@
 
 /* Runs the program (gen, opaque) and returns true if it still fails;
  * with verbose set, also describes the failure on stderr. */
-typedef bool (*ReduceCheck)(IrGenFn gen, void *opaque, void *ctx,
-                            bool verbose);
+typedef bool (*ReduceCheck)(IrGenFn gen, void *opaque, void *ctx, bool verbose);
 
 /* Reduce the program emitted by gen/opaque; prints the smallest failing
  * version found to out. Returns the number of ops left. */

@@ -109,8 +109,8 @@ static void print_diff(const Result *want, const Result *got)
                 want->fault_addr, got->fault_addr);
     }
     if (want->pc != got->pc) {
-        fprintf(f, "  pc: oracle 0x%" PRIx64 ", got 0x%" PRIx64 "\n",
-                want->pc, got->pc);
+        fprintf(f, "  pc: oracle 0x%" PRIx64 ", got 0x%" PRIx64 "\n", want->pc,
+                got->pc);
     }
     for (int i = 0; i < IR_NREGS; i++) {
         if (want->regs[i] != got->regs[i]) {
@@ -138,16 +138,16 @@ static void print_diff(const Result *want, const Result *got)
     }
     for (size_t i = 0; i < sizeof(want->mem) && shown < 32; i++) {
         if (want->mem[i] != got->mem[i]) {
-            fprintf(f, "  mem[0x%zx]: oracle %02x, got %02x\n", i,
-                    want->mem[i], got->mem[i]);
+            fprintf(f, "  mem[0x%zx]: oracle %02x, got %02x\n", i, want->mem[i],
+                    got->mem[i]);
             shown++;
         }
     }
 }
 
 /* Run gen on configuration c with input k of prog; return the result. */
-static int run_on(int c, IrGenFn gen, void *opaque, const FuzzProg *prog,
-                  int k, Result *res)
+static int run_on(int c, IrGenFn gen, void *opaque, const FuzzProg *prog, int k,
+                  Result *res)
 {
     IrCpu *cpu = irrun_cpu();
     irrun_select(irrun_backends[configs[c].be], configs[c].opt);
@@ -221,7 +221,7 @@ START_TEST(test_fuzz)
 
     IrCpu *cpu = irrun_cpu();
     int nfail = 0, reports = 0;
-    bool dumped = false; /* the IR is printed for the first report only */
+    bool dumped = false;  /* the IR is printed for the first report only */
     int outcome[5] = {0}; /* done, unaligned, segv, helper, other */
     signal(SIGABRT, on_abort);
 
@@ -251,10 +251,10 @@ START_TEST(test_fuzz)
                 if (c == 0) {
                     capture(want, cpu, excp);
                     outcome[excp == IRRUN_EXCP_DONE    ? 0
-                            : excp == EXCP_UNALIGNED  ? 1
-                            : excp == EXCP_SEGV       ? 2
+                            : excp == EXCP_UNALIGNED   ? 1
+                            : excp == EXCP_SEGV        ? 2
                             : excp == FUZZ_EXCP_HELPER ? 3
-                                                      : 4]++;
+                                                       : 4]++;
                     continue;
                 }
                 capture(got, cpu, excp);

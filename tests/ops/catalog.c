@@ -15,8 +15,8 @@
 #include "../common/testrand.h"
 
 #define MAX_TESTS 1024
-#define NVEC_OP 10000      /* single-variant ops */
-#define NVEC_VARIANT 3000  /* per cond / bit-field pair / memop */
+#define NVEC_OP 10000     /* single-variant ops */
+#define NVEC_VARIANT 3000 /* per cond / bit-field pair / memop */
 
 static OpTest tests[MAX_TESTS];
 static int ntests;
@@ -108,8 +108,8 @@ static void add_host_mem(TCGOpcode opc, TCGType type, unsigned mo,
     t->in_type[t->addr_slot] = TCG_TYPE_I64;
     snprintf(t->name, sizeof(t->name), "%s_%s %s base=%s off=%lld",
              tcg_op_defs[opc].name, type_suffix(type),
-             optests_memop_name(mo, mb, sizeof(mb)),
-             base_env ? "env" : "ptr", (long long)off);
+             optests_memop_name(mo, mb, sizeof(mb)), base_env ? "env" : "ptr",
+             (long long)off);
 }
 
 static void add_guest_mem(TCGOpcode opc, TCGType type, unsigned mo,
@@ -128,9 +128,8 @@ static void add_guest_mem(TCGOpcode opc, TCGType type, unsigned mo,
     /* qemu_st v, addr; every other memory op has the address first. */
     t->addr_slot = opc == INDEX_op_qemu_st ? 1 : 0;
     t->in_type[t->addr_slot] = TCG_TYPE_I64;
-    snprintf(t->name, sizeof(t->name), "%s_%s %s%s%s",
-             tcg_op_defs[opc].name, type_suffix(type),
-             optests_memop_name(mo, mb, sizeof(mb)),
+    snprintf(t->name, sizeof(t->name), "%s_%s %s%s%s", tcg_op_defs[opc].name,
+             type_suffix(type), optests_memop_name(mo, mb, sizeof(mb)),
              opc == INDEX_op_atomic_fetch ? " " : "",
              opc == INDEX_op_atomic_fetch ? aops[aop] : "");
 }
@@ -138,33 +137,31 @@ static void add_guest_mem(TCGOpcode opc, TCGType type, unsigned mo,
 static void build_type(TCGType ty)
 {
     static const TCGOpcode binops[] = {
-        INDEX_op_add,  INDEX_op_sub,  INDEX_op_mul,  INDEX_op_mulsh,
-        INDEX_op_muluh, INDEX_op_div, INDEX_op_divu, INDEX_op_rem,
-        INDEX_op_remu, INDEX_op_and,  INDEX_op_or,   INDEX_op_xor,
-        INDEX_op_andc, INDEX_op_orc,  INDEX_op_eqv,  INDEX_op_nand,
-        INDEX_op_nor,  INDEX_op_shl,  INDEX_op_shr,  INDEX_op_sar,
-        INDEX_op_rotl, INDEX_op_rotr,
+        INDEX_op_add,   INDEX_op_sub,  INDEX_op_mul,  INDEX_op_mulsh,
+        INDEX_op_muluh, INDEX_op_div,  INDEX_op_divu, INDEX_op_rem,
+        INDEX_op_remu,  INDEX_op_and,  INDEX_op_or,   INDEX_op_xor,
+        INDEX_op_andc,  INDEX_op_orc,  INDEX_op_eqv,  INDEX_op_nand,
+        INDEX_op_nor,   INDEX_op_shl,  INDEX_op_shr,  INDEX_op_sar,
+        INDEX_op_rotl,  INDEX_op_rotr,
     };
     static const TCGOpcode unops[] = {
-        INDEX_op_mov,     INDEX_op_neg,     INDEX_op_not,
-        INDEX_op_clz,     INDEX_op_ctz,     INDEX_op_ctpop,
-        INDEX_op_bswap16, INDEX_op_bswap32, INDEX_op_ext8s,
-        INDEX_op_ext8u,   INDEX_op_ext16s,  INDEX_op_ext16u,
+        INDEX_op_mov,   INDEX_op_neg,   INDEX_op_not,     INDEX_op_clz,
+        INDEX_op_ctz,   INDEX_op_ctpop, INDEX_op_bswap16, INDEX_op_bswap32,
+        INDEX_op_ext8s, INDEX_op_ext8u, INDEX_op_ext16s,  INDEX_op_ext16u,
     };
     static const TCGOpcode unops64[] = {INDEX_op_bswap64, INDEX_op_ext32s,
                                         INDEX_op_ext32u};
     static const unsigned bf32[][2] = {
-        {0, 1}, {0, 8},  {0, 16}, {0, 31}, {0, 32}, {1, 31},  {31, 1},
-        {8, 8}, {16, 16}, {24, 8}, {3, 5}, {12, 20}, {7, 13}, {30, 2},
+        {0, 1}, {0, 8},   {0, 16}, {0, 31}, {0, 32},  {1, 31}, {31, 1},
+        {8, 8}, {16, 16}, {24, 8}, {3, 5},  {12, 20}, {7, 13}, {30, 2},
     };
     static const unsigned bf64[][2] = {
-        {0, 1},   {0, 8},   {0, 16},  {0, 32}, {0, 63}, {0, 64},
-        {1, 63},  {63, 1},  {32, 32}, {8, 8},  {16, 16}, {31, 2},
-        {32, 1},  {40, 24}, {7, 50},  {56, 8}, {3, 29},
+        {0, 1},  {0, 8},   {0, 16},  {0, 32}, {0, 63},  {0, 64},
+        {1, 63}, {63, 1},  {32, 32}, {8, 8},  {16, 16}, {31, 2},
+        {32, 1}, {40, 24}, {7, 50},  {56, 8}, {3, 29},
     };
-    static const int64_t ptr_offs[] = {0,           3,
-                                       -24,         0x7fffffff,
-                                       -0x80000000ll, 0x123456789ll};
+    static const int64_t ptr_offs[] = {
+        0, 3, -24, 0x7fffffff, -0x80000000ll, 0x123456789ll};
     int w = ty == TCG_TYPE_I32 ? 32 : 64;
     int max_size = ty == TCG_TYPE_I32 ? 2 : 3;
 
@@ -221,8 +218,7 @@ static void build_type(TCGType ty)
             unsigned mo = (unsigned)size | (sign ? MO_SIGN : 0);
             int v = size * 2 + sign;
             add_host_mem(INDEX_op_ld, ty, mo, true, 8 * size + 3 * sign);
-            add_host_mem(INDEX_op_ld, ty, mo, false,
-                         ptr_offs[(2 * v) % noffs]);
+            add_host_mem(INDEX_op_ld, ty, mo, false, ptr_offs[(2 * v) % noffs]);
             add_host_mem(INDEX_op_ld, ty, mo, false,
                          ptr_offs[(2 * v + 1) % noffs]);
         }

@@ -230,8 +230,7 @@ bool ref_compute(TCGOpcode opc, TCGType type, const uint64_t *in,
         r = rotate_left(a, (unsigned)(b % (unsigned)w), w);
         break;
     case INDEX_op_rotr:
-        r = rotate_left(a, (unsigned)((w - b % (unsigned)w) % (unsigned)w),
-                        w);
+        r = rotate_left(a, (unsigned)((w - b % (unsigned)w) % (unsigned)w), w);
         break;
     case INDEX_op_clz:
         r = (uint64_t)count_leading_zeros(a, w);
@@ -340,13 +339,12 @@ void ref_mem_write(uint8_t *p, unsigned mo, uint64_t v)
 uint64_t ref_mem_extend(uint64_t raw, unsigned mo, TCGType type)
 {
     int bits = 8 * (int)ref_mo_bytes(mo);
-    uint64_t v = (mo & MO_SIGN) ? (uint64_t)sext(raw, bits)
-                                : low_bits(raw, bits);
+    uint64_t v =
+        (mo & MO_SIGN) ? (uint64_t)sext(raw, bits) : low_bits(raw, bits);
     return v & wmask(type);
 }
 
-uint64_t ref_atomic_op(TCGAtomicOp aop, uint64_t old, uint64_t v,
-                       unsigned mo)
+uint64_t ref_atomic_op(TCGAtomicOp aop, uint64_t old, uint64_t v, unsigned mo)
 {
     int bits = 8 * (int)ref_mo_bytes(mo);
     uint64_t uo = low_bits(old, bits), uv = low_bits(v, bits);

@@ -35,7 +35,6 @@ void ref_mem_write(uint8_t *p, unsigned mo, uint64_t v);
 uint64_t ref_mem_extend(uint64_t raw, unsigned mo, TCGType type);
 
 /* New memory value for atomic_fetch (at the access size). */
-uint64_t ref_atomic_op(TCGAtomicOp aop, uint64_t old, uint64_t v,
-                       unsigned mo);
+uint64_t ref_atomic_op(TCGAtomicOp aop, uint64_t old, uint64_t v, unsigned mo);
 
 #endif

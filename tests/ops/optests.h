@@ -13,27 +13,27 @@
 typedef enum OpShape {
     SHAPE_COMPUTE, /* anything ref_compute knows, incl. width changes */
     SHAPE_BRCOND,
-    SHAPE_LD,      /* host ld relative to a base */
+    SHAPE_LD, /* host ld relative to a base */
     SHAPE_ST,
-    SHAPE_QLD,     /* guest memory */
+    SHAPE_QLD, /* guest memory */
     SHAPE_QST,
-    SHAPE_ATOMIC,  /* atomic_cmpxchg, atomic_xchg, atomic_fetch */
+    SHAPE_ATOMIC, /* atomic_cmpxchg, atomic_xchg, atomic_fetch */
 } OpShape;
 
 typedef struct OpTest {
     char name[64];
     OpShape shape;
     TCGOpcode opc;
-    TCGType type;         /* TCGOp.type */
-    int ni, no;           /* temp inputs/outputs of the op */
+    TCGType type; /* TCGOp.type */
+    int ni, no;   /* temp inputs/outputs of the op */
     TCGType in_type[4];
     TCGType out_type[2];
-    int nc;               /* constant args of the op */
-    uint64_t c[2];        /* (pos, len), cond, (memop, aop|offset) */
-    int addr_slot;        /* memory shapes: which input is the address */
-    bool base_env;        /* SHAPE_LD/ST: base is env, else a pointer */
-    int64_t off;          /* SHAPE_LD/ST: offset (from scratch if env) */
-    int nvec;             /* vectors with inputs in globals */
+    int nc;        /* constant args of the op */
+    uint64_t c[2]; /* (pos, len), cond, (memop, aop|offset) */
+    int addr_slot; /* memory shapes: which input is the address */
+    bool base_env; /* SHAPE_LD/ST: base is env, else a pointer */
+    int64_t off;   /* SHAPE_LD/ST: offset (from scratch if env) */
+    int nvec;      /* vectors with inputs in globals */
 } OpTest;
 
 /* Build the catalog (idempotent); returns the number of tests. */

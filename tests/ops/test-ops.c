@@ -96,13 +96,13 @@ typedef struct Sim {
 
 /* Internal consistency checks of this file (not of the code under test);
  * cheaper than ck_assert, which records every passing check. */
-#define TEST_BUG_IF(cond, ...)                                             \
-    do {                                                                   \
-        if (cond) {                                                        \
-            fprintf(stderr, "test-ops bug: " __VA_ARGS__);                 \
-            fputc('\n', stderr);                                           \
-            abort();                                                       \
-        }                                                                  \
+#define TEST_BUG_IF(cond, ...)                                                 \
+    do {                                                                       \
+        if (cond) {                                                            \
+            fprintf(stderr, "test-ops bug: " __VA_ARGS__);                     \
+            fputc('\n', stderr);                                               \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 static uint8_t hostbuf[HWIN] __attribute__((aligned(16)));
@@ -286,9 +286,9 @@ static void build_main(Prog *p, const OpTest *t, unsigned cmask)
     push_op(p, out[0], out[1], in[0], in[1], in[2], in[3]);
     if (t->shape == SHAPE_LD || t->shape == SHAPE_ST) {
         Step *s = &p->st[p->main_step];
-        s->c[1] = (uint64_t)(t->base_env
-                                 ? (int64_t)offsetof(IrCpu, scratch) + t->off
-                                 : t->off);
+        s->c[1] =
+            (uint64_t)(t->base_env ? (int64_t)offsetof(IrCpu, scratch) + t->off
+                                   : t->off);
     }
     if (mem) {
         push_insn(p, IRRUN_ENTRY_PC + 8);
@@ -421,10 +421,10 @@ static void gen_prog(TCGContext *s, void *opaque)
     for (int i = 0; i < p->nlabels; i++) {
         labels[i] = tcg_label_new(s);
     }
-#define TEMP(c)                                                            \
-    ((c) >= CELL_CONST ? tcg_constant(s, p->ctype[(c) - CELL_CONST],      \
-                                      p->cval[(c) - CELL_CONST])          \
-                       : cells[(c)])
+#define TEMP(c)                                                                \
+    ((c) >= CELL_CONST                                                         \
+         ? tcg_constant(s, p->ctype[(c)-CELL_CONST], p->cval[(c)-CELL_CONST])  \
+         : cells[(c)])
     for (int i = 0; i < p->n; i++) {
         const Step *st = &p->st[i];
         const TCGOpDef *d = &tcg_op_defs[st->opc];
@@ -567,9 +567,9 @@ static void sim_run(const Prog *p, Sim *sim)
             } else if (st->opc == INDEX_op_atomic_xchg) {
                 ref_mem_write(m, mo, in[1]);
             } else if (st->opc == INDEX_op_atomic_fetch) {
-                ref_mem_write(m, mo,
-                              ref_atomic_op((TCGAtomicOp)st->c[1], old, in[1],
-                                            mo));
+                ref_mem_write(
+                    m, mo,
+                    ref_atomic_op((TCGAtomicOp)st->c[1], old, in[1], mo));
             }
             break;
         }
@@ -598,8 +598,8 @@ static bool is_shift(TCGOpcode opc)
 
 static bool is_div(TCGOpcode opc)
 {
-    return opc == INDEX_op_div || opc == INDEX_op_divu ||
-           opc == INDEX_op_rem || opc == INDEX_op_remu;
+    return opc == INDEX_op_div || opc == INDEX_op_divu || opc == INDEX_op_rem ||
+           opc == INDEX_op_remu;
 }
 
 static bool is_cond_op(const OpTest *t)
@@ -683,11 +683,10 @@ static void prepare(Prog *p, bool alias, TestRng *r, IrCpu *cpu, Sim *sim,
             in[j] = gen_input(t, j, r);
         }
         if (is_cond_op(t) && trng_chance(r, 1, 3)) {
-            in[1] = trng_chance(r, 2, 3) ? in[0]
-                                        : (in[0] + (trng_chance(r, 1, 2)
-                                                        ? 1
-                                                        : ~0ull)) &
-                                              tcg_type_mask(t->in_type[1]);
+            in[1] = trng_chance(r, 2, 3)
+                        ? in[0]
+                        : (in[0] + (trng_chance(r, 1, 2) ? 1 : ~0ull)) &
+                              tcg_type_mask(t->in_type[1]);
         }
     }
 
@@ -776,8 +775,8 @@ typedef struct RunCtx {
     bool dumped;
 } RunCtx;
 
-static void report(RunCtx *rc, const Prog *p, const Sim *init,
-                   const Sim *exp, IrCpu *cpu, int excp)
+static void report(RunCtx *rc, const Prog *p, const Sim *init, const Sim *exp,
+                   IrCpu *cpu, int excp)
 {
     rc->fails++;
     if (rc->reports >= MAX_REPORTS) {
@@ -962,9 +961,8 @@ static int run_optest(const TCGBackend *be, const OpTest *t)
         int nv = scaled(NVEC_CONST);
         for (int v = 0; v < nv; v++) {
             unsigned all = (1u << t->ni) - 1;
-            unsigned cmask = trng_chance(&r, 1, 2)
-                                 ? all
-                                 : 1 + (unsigned)trng_below(&r, all);
+            unsigned cmask =
+                trng_chance(&r, 1, 2) ? all : 1 + (unsigned)trng_below(&r, all);
             build_main(&prog, t, cmask & all);
             run_one(&rc, &prog, false, &r, true);
         }

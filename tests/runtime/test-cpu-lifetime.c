@@ -57,7 +57,7 @@ START_TEST(test_flush_after_cpu_gone)
     toy_cpu_free(c);
     munmap(c, len);
 
-    tb_flush();                                /* must not touch c */
+    tb_flush();                               /* must not touch c */
     tcg_exec_init(0, backends[(_i + 1) & 1]); /* nor this */
 
     /* The runtime still works with another CPU. */

@@ -1023,14 +1023,13 @@ static void *guest_thread(void *arg)
             snprintf(g->err, sizeof(g->err),
                      "run %d: exception %d at pc 0x%" PRIx64, r, excp, c->pc);
         } else if (c->nb_out != g->nwant) {
-            snprintf(g->err, sizeof(g->err), "run %d: %zu outputs, want %zu",
-                     r, c->nb_out, g->nwant);
+            snprintf(g->err, sizeof(g->err), "run %d: %zu outputs, want %zu", r,
+                     c->nb_out, g->nwant);
         } else {
             for (size_t k = 0; k < g->nwant; k++) {
                 if (c->out[k] != g->want[k]) {
                     snprintf(g->err, sizeof(g->err),
-                             "run %d: output %zu is %" PRIu64
-                             ", want %" PRIu64,
+                             "run %d: output %zu is %" PRIu64 ", want %" PRIu64,
                              r, k, c->out[k], g->want[k]);
                     break;
                 }

@@ -112,8 +112,8 @@ static void teardown(void)
 static const void *gen(TranslationBlock *tb)
 {
     size_t at = code_used + 3;
-    ptrdiff_t n = tcg_backend_tci.gen_code(s, tb, code + at, code + at,
-                                           CODE_SIZE - at);
+    ptrdiff_t n =
+        tcg_backend_tci.gen_code(s, tb, code + at, code + at, CODE_SIZE - at);
     ck_assert_int_gt(n, 0);
     code_used = at + (size_t)n;
     if (tb) {
@@ -167,9 +167,11 @@ static void helper_seen(uint64_t v)
     cpu.seen[0] = v;
 }
 
-static const TCGHelperInfo info_seen = {
-    .func = (void *)helper_seen, .name = "seen", .nb_args = 1,
-    .flags = TCG_CALL_NO_READ_GLOBALS, .arg_types = {I32}};
+static const TCGHelperInfo info_seen = {.func = (void *)helper_seen,
+                                        .name = "seen",
+                                        .nb_args = 1,
+                                        .flags = TCG_CALL_NO_READ_GLOBALS,
+                                        .arg_types = {I32}};
 
 /*
  * Run op (outputs nout, inputs nin, constants c[]) with its inputs placed
@@ -235,8 +237,8 @@ static void check_op_n(int line, TCGOpcode opc, TCGType t, TCGType ot,
             ck_assert_msg(get_g(ot, 8 + j) == exp[j],
                           "line %d, %s_i%d way %d out %d: got 0x%" PRIx64
                           ", want 0x%" PRIx64,
-                          line, tcg_op_defs[opc].name, tcg_type_bits(t), way,
-                          j, get_g(ot, 8 + j), exp[j]);
+                          line, tcg_op_defs[opc].name, tcg_type_bits(t), way, j,
+                          get_g(ot, 8 + j), exp[j]);
         }
         if (ot == I32) {
             ck_assert_msg(cpu.seen[0] == exp[0],
@@ -247,12 +249,12 @@ static void check_op_n(int line, TCGOpcode opc, TCGType t, TCGType ot,
     }
 }
 
-#define CHECK2(opc, t, a, b, e)                                             \
-    check_op_n(__LINE__, INDEX_op_##opc, t, t, t, 1, 2,                     \
+#define CHECK2(opc, t, a, b, e)                                                \
+    check_op_n(__LINE__, INDEX_op_##opc, t, t, t, 1, 2,                        \
                (const uint64_t[]){a, b}, 0, NULL, (const uint64_t[]){e})
-#define CHECK1(opc, t, a, e)                                                \
-    check_op_n(__LINE__, INDEX_op_##opc, t, t, t, 1, 1,                     \
-               (const uint64_t[]){a}, 0, NULL, (const uint64_t[]){e})
+#define CHECK1(opc, t, a, e)                                                   \
+    check_op_n(__LINE__, INDEX_op_##opc, t, t, t, 1, 1, (const uint64_t[]){a}, \
+               0, NULL, (const uint64_t[]){e})
 
 START_TEST(arith_i32)
 {
@@ -396,11 +398,14 @@ START_TEST(extensions)
 }
 END_TEST
 
-#define CHECKF(opc, t, nin, ins, pos, len, e)                               \
-    check_op_n(__LINE__, INDEX_op_##opc, t, t, t, 1, nin,                   \
-               (const uint64_t[])ins, 2, (const TCGArg[]){pos, len},        \
+#define CHECKF(opc, t, nin, ins, pos, len, e)                                  \
+    check_op_n(__LINE__, INDEX_op_##opc, t, t, t, 1, nin,                      \
+               (const uint64_t[])ins, 2, (const TCGArg[]){pos, len},           \
                (const uint64_t[]){e})
-#define L(...) {__VA_ARGS__}
+#define L(...)                                                                 \
+    {                                                                          \
+        __VA_ARGS__                                                            \
+    }
 
 START_TEST(bitfields)
 {
@@ -445,8 +450,8 @@ START_TEST(conditions)
             uint64_t pairs[3][2] = {{lo, hi}, {hi, hi}, {hi, lo}};
             bool want[3] = {cs[i].lt, cs[i].eq, cs[i].gt};
             for (int p = 0; p < 3; p++) {
-                check_op_n(__LINE__, INDEX_op_setcond, t, t, t, 1, 2,
-                           pairs[p], 1, (const TCGArg[]){cs[i].c},
+                check_op_n(__LINE__, INDEX_op_setcond, t, t, t, 1, 2, pairs[p],
+                           1, (const TCGArg[]){cs[i].c},
                            (const uint64_t[]){want[p]});
                 uint64_t mv[4] = {pairs[p][0], pairs[p][1], 0x11, 0x22};
                 check_op_n(__LINE__, INDEX_op_movcond, t, t, t, 1, 4, mv, 1,
@@ -614,8 +619,8 @@ END_TEST
 
 /* One atomic op on guest[0x300] with r0 = operand, r1 = new (cmpxchg);
  * returns the result, memory checked by the caller. */
-static uint64_t atomic(TCGType t, TCGOpcode opc, MemOp mo, int aop,
-                       uint64_t v, uint64_t nv)
+static uint64_t atomic(TCGType t, TCGOpcode opc, MemOp mo, int aop, uint64_t v,
+                       uint64_t nv)
 {
     begin();
     set_g(t, 0, v);
@@ -664,9 +669,9 @@ START_TEST(atomics)
                       0x0807060504030201ull);
     ck_assert_uint_eq(mem(), 0x8877665544332211ull);
     ck_assert_uint_eq(atomic(I64, cx, MO_SL | MO_BE, 0, 0, 0), 0x11223344);
-    ck_assert_uint_eq(atomic(I32, cx, MO_UL | MO_ALIGN, 0, 0x44332211,
-                             0xdeadbeef),
-                      0x44332211);
+    ck_assert_uint_eq(
+        atomic(I32, cx, MO_UL | MO_ALIGN, 0, 0x44332211, 0xdeadbeef),
+        0x44332211);
     ck_assert_uint_eq(mem(), 0x88776655deadbeefull);
 
     put_mem(0x00000000fffffff0ull);
@@ -836,9 +841,12 @@ static uint64_t helper_target(uint64_t env)
     return (uintptr_t)goto_ptr_target;
 }
 
-static const TCGHelperInfo info_target = {
-    .func = (void *)helper_target, .name = "target", .has_ret = true,
-    .ret_type = I64, .nb_args = 1, .arg_types = {I64}};
+static const TCGHelperInfo info_target = {.func = (void *)helper_target,
+                                          .name = "target",
+                                          .has_ret = true,
+                                          .ret_type = I64,
+                                          .nb_args = 1,
+                                          .arg_types = {I64}};
 
 START_TEST(goto_ptr)
 {
@@ -886,15 +894,22 @@ static void helper_globals(uint64_t env)
 }
 
 static const TCGHelperInfo info_six = {
-    .func = (void *)helper_six, .name = "six", .has_ret = true,
-    .ret_type = I64, .nb_args = 6,
+    .func = (void *)helper_six,
+    .name = "six",
+    .has_ret = true,
+    .ret_type = I64,
+    .nb_args = 6,
     .arg_types = {I64, I64, I32, I64, I32, I64}};
-static const TCGHelperInfo info_args = {
-    .func = (void *)helper_args, .name = "args", .has_ret = true,
-    .ret_type = I32, .nb_args = 2, .arg_types = {I64, I32}};
-static const TCGHelperInfo info_globals = {
-    .func = (void *)helper_globals, .name = "globals", .nb_args = 1,
-    .arg_types = {I64}};
+static const TCGHelperInfo info_args = {.func = (void *)helper_args,
+                                        .name = "args",
+                                        .has_ret = true,
+                                        .ret_type = I32,
+                                        .nb_args = 2,
+                                        .arg_types = {I64, I32}};
+static const TCGHelperInfo info_globals = {.func = (void *)helper_globals,
+                                           .name = "globals",
+                                           .nb_args = 1,
+                                           .arg_types = {I64}};
 
 START_TEST(helpers)
 {
@@ -937,16 +952,16 @@ static void helper_raise(uint64_t env)
     inside_true = tcg_backend_tci.locate(
         (uintptr_t)__builtin_return_address(0) - 1, &tb, &insn);
     /* A pc in the helper itself is not the interpreter's. */
-    inside_false = tcg_backend_tci.locate((uintptr_t)helper_raise, &tb,
-                                          &insn);
+    inside_false = tcg_backend_tci.locate((uintptr_t)helper_raise, &tb, &insn);
     c->parent.exception_index = 42;
-    cpu_loop_exit_restore(&c->parent,
-                          (uintptr_t)__builtin_return_address(0));
+    cpu_loop_exit_restore(&c->parent, (uintptr_t)__builtin_return_address(0));
 }
 
-static const TCGHelperInfo info_raise = {
-    .func = (void *)helper_raise, .name = "raise", .nb_args = 1,
-    .flags = TCG_CALL_NO_RETURN, .arg_types = {I64}};
+static const TCGHelperInfo info_raise = {.func = (void *)helper_raise,
+                                         .name = "raise",
+                                         .nb_args = 1,
+                                         .flags = TCG_CALL_NO_RETURN,
+                                         .arg_types = {I64}};
 
 START_TEST(helper_fault_position)
 {
@@ -1001,8 +1016,7 @@ static void check_unaligned(int k, int kind)
     } else if (kind == 1) {
         tcg_gen_qemu_st(s, I64, R[0], addr, mos[k] | MO_ALIGN);
     } else {
-        tcg_gen_atomic_xchg(s, I64, R[2], addr, R[0],
-                            mos[k] | MO_ALIGN);
+        tcg_gen_atomic_xchg(s, I64, R[2], addr, R[0], mos[k] | MO_ALIGN);
     }
     tcg_gen_movi(s, I64, R[0], 6);
     tcg_gen_exit_tb(s, NULL, 0);
@@ -1041,8 +1055,8 @@ static void segv_handler(int sig, siginfo_t *si, void *ucv)
     ucontext_t *uc = ucv;
     TranslationBlock *tb = NULL;
     int insn = -1;
-    located = tcg_backend_tci.locate(uc->uc_mcontext.gregs[REG_RIP], &tb,
-                                     &insn);
+    located =
+        tcg_backend_tci.locate(uc->uc_mcontext.gregs[REG_RIP], &tb, &insn);
     located_tb = tb;
     located_insn = insn;
     segv_addr = (uintptr_t)si->si_addr;

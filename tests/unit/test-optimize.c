@@ -154,18 +154,27 @@ static TCGOp *assert_op(TCGv t, TCGOpcode opc)
 }
 
 static const TCGHelperInfo helper_plain = {
-    .func = (void *)abort, .name = "plain", .flags = 0,
+    .func = (void *)abort,
+    .name = "plain",
+    .flags = 0,
 };
 static const TCGHelperInfo helper_pure = {
-    .func = (void *)abort, .name = "pure", .flags = TCG_CALL_PURE,
+    .func = (void *)abort,
+    .name = "pure",
+    .flags = TCG_CALL_PURE,
 };
 static const TCGHelperInfo helper_nowrite = {
-    .func = (void *)abort, .name = "nowrite",
+    .func = (void *)abort,
+    .name = "nowrite",
     .flags = TCG_CALL_NO_WRITE_GLOBALS,
 };
 static const TCGHelperInfo helper_ret = {
-    .func = (void *)abort, .name = "ret", .flags = TCG_CALL_PURE,
-    .has_ret = true, .ret_type = TCG_TYPE_I64, .nb_args = 1,
+    .func = (void *)abort,
+    .name = "ret",
+    .flags = TCG_CALL_PURE,
+    .has_ret = true,
+    .ret_type = TCG_TYPE_I64,
+    .nb_args = 1,
     .arg_types = {TCG_TYPE_I64},
 };
 
@@ -205,11 +214,11 @@ START_TEST(test_const_every_unop)
     /* A constant through a chain of unary ops, each folded. */
     TCGv t = tcg_temp_ebb(s, I64), u = tcg_temp_ebb(s, I64);
     tcg_gen_movi(s, I64, t, 0x00000000000080f0ull);
-    tcg_gen_ext16s(s, I64, u, t);      /* 0xffffffffffff80f0 */
-    tcg_gen_bswap64(s, I64, u, u);     /* 0xf080ffffffffffff */
-    tcg_gen_not(s, I64, u, u);         /* 0x0f7f000000000000 */
-    tcg_gen_ctpop(s, I64, g0, u);      /* 4 + 7 = 11 */
-    tcg_gen_clz(s, I64, g1, u);        /* 4 */
+    tcg_gen_ext16s(s, I64, u, t);  /* 0xffffffffffff80f0 */
+    tcg_gen_bswap64(s, I64, u, u); /* 0xf080ffffffffffff */
+    tcg_gen_not(s, I64, u, u);     /* 0x0f7f000000000000 */
+    tcg_gen_ctpop(s, I64, g0, u);  /* 4 + 7 = 11 */
+    tcg_gen_clz(s, I64, g1, u);    /* 4 */
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
     assert_movi(u, 0x0f7f000000000000ull);
@@ -332,7 +341,7 @@ START_TEST(test_identities)
     tcg_gen_sub(s, I64, r[9], g0, g0);
     tcg_gen_and(s, I64, r[10], g0, g0);
     tcg_gen_or(s, I64, r[11], g0, g0);
-    tcg_gen_shli(s, I64, r[12], g0, 64);  /* count mod 64 == 0 */
+    tcg_gen_shli(s, I64, r[12], g0, 64); /* count mod 64 == 0 */
     tcg_gen_sari(s, I64, r[13], g0, 0);
     tcg_gen_rotri(s, I64, r[14], g0, 128);
     /* 0 + x with the constant first. */
@@ -364,18 +373,18 @@ START_TEST(test_logic_variants)
     for (int i = 0; i < 12; i++) {
         r[i] = tcg_temp_tb(s, I32);
     }
-    tcg_gen_andc(s, I32, r[0], w0, w0);            /* 0 */
-    tcg_gen_orc(s, I32, r[1], w0, w0);             /* -1 */
-    tcg_gen_eqv(s, I32, r[2], w0, w0);             /* -1 */
-    tcg_gen_andci(s, I32, r[3], w0, 0);            /* w0 */
-    tcg_gen_orci(s, I32, r[4], w0, 0);             /* -1 */
-    tcg_gen_eqvi(s, I32, r[5], w0, 0xffffffff);    /* w0 */
-    tcg_gen_xori(s, I32, r[6], w0, 0xffffffff);    /* not w0 */
-    tcg_gen_nand(s, I32, r[7], w0, w0);            /* not w0 */
-    tcg_gen_nori(s, I32, r[8], w0, 0xffffffff);    /* 0 */
-    tcg_gen_andci(s, I32, r[9], w0, 0xffff0000);   /* and 0xffff */
+    tcg_gen_andc(s, I32, r[0], w0, w0);                   /* 0 */
+    tcg_gen_orc(s, I32, r[1], w0, w0);                    /* -1 */
+    tcg_gen_eqv(s, I32, r[2], w0, w0);                    /* -1 */
+    tcg_gen_andci(s, I32, r[3], w0, 0);                   /* w0 */
+    tcg_gen_orci(s, I32, r[4], w0, 0);                    /* -1 */
+    tcg_gen_eqvi(s, I32, r[5], w0, 0xffffffff);           /* w0 */
+    tcg_gen_xori(s, I32, r[6], w0, 0xffffffff);           /* not w0 */
+    tcg_gen_nand(s, I32, r[7], w0, w0);                   /* not w0 */
+    tcg_gen_nori(s, I32, r[8], w0, 0xffffffff);           /* 0 */
+    tcg_gen_andci(s, I32, r[9], w0, 0xffff0000);          /* and 0xffff */
     tcg_gen_sub(s, I32, r[10], tcg_const(s, I32, 0), w0); /* neg */
-    tcg_gen_nandi(s, I32, r[11], w0, 0);           /* -1 */
+    tcg_gen_nandi(s, I32, r[11], w0, 0);                  /* -1 */
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
     assert_movi(r[0], 0);
@@ -400,13 +409,13 @@ START_TEST(test_division_identities)
     for (int i = 0; i < 7; i++) {
         r[i] = tcg_temp_tb(s, I64);
     }
-    tcg_gen_divi(s, I64, r[0], g0, 1);        /* g0 */
-    tcg_gen_divi(s, I64, r[1], g0, 0);        /* -1 */
-    tcg_gen_divui(s, I64, r[2], g0, 0);       /* -1 */
-    tcg_gen_remi(s, I64, r[3], g0, 0);        /* g0 */
-    tcg_gen_remi(s, I64, r[4], g0, ~0ull);    /* 0 */
-    tcg_gen_remui(s, I64, r[5], g0, 16);      /* and 15 */
-    tcg_gen_divi(s, I64, r[6], g0, ~0ull);    /* neg */
+    tcg_gen_divi(s, I64, r[0], g0, 1);     /* g0 */
+    tcg_gen_divi(s, I64, r[1], g0, 0);     /* -1 */
+    tcg_gen_divui(s, I64, r[2], g0, 0);    /* -1 */
+    tcg_gen_remi(s, I64, r[3], g0, 0);     /* g0 */
+    tcg_gen_remi(s, I64, r[4], g0, ~0ull); /* 0 */
+    tcg_gen_remui(s, I64, r[5], g0, 16);   /* and 15 */
+    tcg_gen_divi(s, I64, r[6], g0, ~0ull); /* neg */
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
     assert_mov(r[0], g0);
@@ -477,12 +486,12 @@ START_TEST(test_known_bits_chain)
     TCGv a = tcg_temp_ebb(s, I64), b = tcg_temp_ebb(s, I64);
     TCGv c = tcg_temp_ebb(s, I64), d = tcg_temp_ebb(s, I64);
     TCGv e = tcg_temp_ebb(s, I64), f = tcg_temp_ebb(s, I64);
-    tcg_gen_ext8u(s, I64, a, g0);            /* <= 0xff */
-    tcg_gen_shli(s, I64, b, a, 4);           /* <= 0xff0 */
-    tcg_gen_ext16s(s, I64, c, b);            /* no-op: bit 15 clear */
-    tcg_gen_shri(s, I64, d, b, 12);          /* always 0 */
-    tcg_gen_ori(s, I64, e, a, 0xff);         /* always 0xff */
-    tcg_gen_extract(s, I64, f, b, 0, 12);    /* no-op */
+    tcg_gen_ext8u(s, I64, a, g0);         /* <= 0xff */
+    tcg_gen_shli(s, I64, b, a, 4);        /* <= 0xff0 */
+    tcg_gen_ext16s(s, I64, c, b);         /* no-op: bit 15 clear */
+    tcg_gen_shri(s, I64, d, b, 12);       /* always 0 */
+    tcg_gen_ori(s, I64, e, a, 0xff);      /* always 0xff */
+    tcg_gen_extract(s, I64, f, b, 0, 12); /* no-op */
     tcg_gen_add(s, I64, g1, c, d);
     tcg_gen_add(s, I64, g1, g1, e);
     tcg_gen_add(s, I64, g1, g1, f);
@@ -527,20 +536,20 @@ START_TEST(test_known_bits_bounds)
     tcg_gen_ext8u(s, I64, a, g0);
     tcg_gen_ext16u(s, I64, b, g1);
     tcg_gen_setcond(s, I64, TCG_COND_LTU, r[0], a,
-                    tcg_const(s, I64, 0xff));                 /* unknown */
+                    tcg_const(s, I64, 0xff)); /* unknown */
     tcg_gen_setcond(s, I64, TCG_COND_LEU, r[1], a,
-                    tcg_const(s, I64, 0xff));                 /* 1 */
+                    tcg_const(s, I64, 0xff)); /* 1 */
     tcg_gen_setcond(s, I64, TCG_COND_GTU, r[2], a,
-                    tcg_const(s, I64, 0xfe));                 /* unknown */
+                    tcg_const(s, I64, 0xfe)); /* unknown */
     tcg_gen_setcond(s, I64, TCG_COND_LT, r[3], a,
-                    tcg_const(s, I64, ~0ull));                /* 0 */
+                    tcg_const(s, I64, ~0ull)); /* 0 */
     tcg_gen_setcond(s, I64, TCG_COND_EQ, r[4], a,
-                    tcg_const(s, I64, 0x80));                 /* unknown */
-    tcg_gen_or(s, I64, r[5], a, b);                           /* 16 bits */
-    tcg_gen_andi(s, I64, r[6], r[5], 0xff);                   /* needed */
-    tcg_gen_divui(s, I64, r[7], a, 3);                        /* <= 0x55 */
-    tcg_gen_andi(s, I64, g0, r[7], 0x55);                     /* needed */
-    tcg_gen_andi(s, I64, g1, r[7], 0x7f);                     /* no-op */
+                    tcg_const(s, I64, 0x80)); /* unknown */
+    tcg_gen_or(s, I64, r[5], a, b);           /* 16 bits */
+    tcg_gen_andi(s, I64, r[6], r[5], 0xff);   /* needed */
+    tcg_gen_divui(s, I64, r[7], a, 3);        /* <= 0x55 */
+    tcg_gen_andi(s, I64, g0, r[7], 0x55);     /* needed */
+    tcg_gen_andi(s, I64, g1, r[7], 0x7f);     /* no-op */
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
     assert_op(r[0], INDEX_op_setcond);
@@ -617,10 +626,10 @@ START_TEST(test_copy_ends_on_write)
     TCGv t1 = tcg_temp_ebb(s, I64), t2 = tcg_temp_ebb(s, I64);
     TCGv t3 = tcg_temp_ebb(s, I64);
     tcg_gen_mov(s, I64, t1, g0);
-    tcg_gen_addi(s, I64, g0, g0, 1);        /* g0 changes, t1 not */
+    tcg_gen_addi(s, I64, g0, g0, 1); /* g0 changes, t1 not */
     tcg_gen_add(s, I64, t2, t1, g0);
     tcg_gen_mov(s, I64, t3, g1);
-    tcg_gen_movi(s, I64, t3, 7);            /* t3 changes, g1 not */
+    tcg_gen_movi(s, I64, t3, 7); /* t3 changes, g1 not */
     tcg_gen_add(s, I64, g1, g1, t3);
     tcg_gen_mov(s, I64, g0, t2);
     tcg_gen_exit_tb(s, NULL, 0);
@@ -638,10 +647,10 @@ START_TEST(test_redundant_movs)
 {
     TCGv t1 = tcg_temp_ebb(s, I64);
     tcg_gen_mov(s, I64, t1, g0);
-    tcg_gen_mov(s, I64, t1, g0);            /* already a copy */
-    tcg_gen_mov(s, I64, g0, t1);            /* g0 already holds it */
+    tcg_gen_mov(s, I64, t1, g0); /* already a copy */
+    tcg_gen_mov(s, I64, g0, t1); /* g0 already holds it */
     tcg_gen_movi(s, I64, g1, 3);
-    tcg_gen_movi(s, I64, g1, 3);            /* already that constant */
+    tcg_gen_movi(s, I64, g1, 3); /* already that constant */
     tcg_gen_mov(s, I64, g1, g1);
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
@@ -659,15 +668,15 @@ START_TEST(test_setcond_movcond)
     for (int i = 0; i < 6; i++) {
         r[i] = tcg_temp_tb(s, I64);
     }
-    tcg_gen_setcond(s, I64, TCG_COND_LE, r[0], g0, g0);       /* 1 */
-    tcg_gen_setcond(s, I64, TCG_COND_GTU, r[1], g0, g0);      /* 0 */
+    tcg_gen_setcond(s, I64, TCG_COND_LE, r[0], g0, g0);  /* 1 */
+    tcg_gen_setcond(s, I64, TCG_COND_GTU, r[1], g0, g0); /* 0 */
     tcg_gen_setcond(s, I64, TCG_COND_LT, r[2], tcg_const(s, I64, 3),
-                    tcg_const(s, I64, ~0ull));                /* 0 */
+                    tcg_const(s, I64, ~0ull)); /* 0 */
     tcg_gen_movcond(s, I64, TCG_COND_EQ, r[3], tcg_const(s, I64, 1),
-                    tcg_const(s, I64, 2), g0, g1);            /* g1 */
+                    tcg_const(s, I64, 2), g0, g1);               /* g1 */
     tcg_gen_movcond(s, I64, TCG_COND_LTU, r[4], g0, g1, g1, g1); /* g1 */
     tcg_gen_setcond(s, I64, TCG_COND_LTU, r[5], g0,
-                    tcg_const(s, I64, 0));                    /* 0 */
+                    tcg_const(s, I64, 0)); /* 0 */
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
     assert_movi(r[0], 1);
@@ -699,12 +708,12 @@ START_TEST(test_brcond_true_becomes_br)
 {
     uint32_t l1 = tcg_label_new(s), l2 = tcg_label_new(s);
     TCGv t = tcg_temp_ebb(s, I64);
-    tcg_gen_brcond(s, I64, TCG_COND_NE, g0, g1, l2);      /* unknown */
+    tcg_gen_brcond(s, I64, TCG_COND_NE, g0, g1, l2); /* unknown */
     tcg_gen_movi(s, I64, t, 1);
-    tcg_gen_brcondi(s, I64, TCG_COND_EQ, t, 1, l1);        /* taken */
-    tcg_gen_addi(s, I64, g0, g0, 5);                       /* dead */
-    tcg_gen_insn_start(s, 0x40, 0);                        /* kept */
-    tcg_gen_exit_tb(s, NULL, 0);                           /* dead */
+    tcg_gen_brcondi(s, I64, TCG_COND_EQ, t, 1, l1); /* taken */
+    tcg_gen_addi(s, I64, g0, g0, 5);                /* dead */
+    tcg_gen_insn_start(s, 0x40, 0);                 /* kept */
+    tcg_gen_exit_tb(s, NULL, 0);                    /* dead */
     tcg_gen_set_label(s, l2);
     tcg_gen_addi(s, I64, g1, g1, 1);
     tcg_gen_exit_tb(s, NULL, 0);
@@ -727,12 +736,12 @@ END_TEST
 START_TEST(test_brcond_false_removed)
 {
     uint32_t l = tcg_label_new(s);
-    tcg_gen_brcond(s, I64, TCG_COND_LT, g0, g0, l);        /* never */
+    tcg_gen_brcond(s, I64, TCG_COND_LT, g0, g0, l); /* never */
     tcg_gen_addi(s, I64, g0, g0, 5);
     tcg_gen_exit_tb(s, NULL, 0);
-    tcg_gen_set_label(s, l);                               /* dead */
-    tcg_gen_movi(s, I64, g1, 9);                           /* dead */
-    tcg_gen_exit_tb(s, NULL, 1);                           /* dead */
+    tcg_gen_set_label(s, l);     /* dead */
+    tcg_gen_movi(s, I64, g1, 9); /* dead */
+    tcg_gen_exit_tb(s, NULL, 1); /* dead */
     optimize();
     ck_assert_int_eq(count_ops(INDEX_op_brcond), 0);
     ck_assert_int_eq(count_ops(INDEX_op_set_label), 0);
@@ -828,11 +837,11 @@ START_TEST(test_label_forgets)
     tcg_gen_movi(s, I64, loc, 7);
     tcg_gen_mov(s, I64, c, g1);
     tcg_gen_brcondi(s, I64, TCG_COND_NE, g1, 0, l);
-    tcg_gen_addi(s, I64, a, g0, 1);                 /* 6 */
+    tcg_gen_addi(s, I64, a, g0, 1); /* 6 */
     tcg_gen_set_label(s, l);
-    tcg_gen_addi(s, I64, b, g0, 1);                 /* unknown */
-    tcg_gen_addi(s, I64, d, loc, 1);                /* unknown */
-    tcg_gen_add(s, I64, g1, c, b);                  /* c, not g1 */
+    tcg_gen_addi(s, I64, b, g0, 1);  /* unknown */
+    tcg_gen_addi(s, I64, d, loc, 1); /* unknown */
+    tcg_gen_add(s, I64, g1, c, b);   /* c, not g1 */
     tcg_gen_add(s, I64, g1, g1, d);
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
@@ -855,8 +864,8 @@ START_TEST(test_call_clobbers_globals)
     tcg_gen_movi(s, I64, g0, 5);
     tcg_gen_mov(s, I64, u, g1);
     tcg_gen_call(s, &helper_plain, 0, NULL);
-    tcg_gen_addi(s, I64, t, g0, 1);      /* g0 may have changed */
-    tcg_gen_add(s, I64, g1, u, t);       /* u is not g1 any more */
+    tcg_gen_addi(s, I64, t, g0, 1); /* g0 may have changed */
+    tcg_gen_add(s, I64, g1, u, t);  /* u is not g1 any more */
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
     TCGOp *op = assert_op(t, INDEX_op_add);
@@ -875,8 +884,8 @@ START_TEST(test_call_pure_keeps_globals)
     tcg_gen_call(s, &helper_pure, 0, NULL);
     tcg_gen_call(s, &helper_nowrite, 0, NULL);
     tcg_gen_call(s, &helper_ret, r, &u);
-    tcg_gen_addi(s, I64, t, g0, 1);      /* still 5 + 1 */
-    tcg_gen_add(s, I64, g1, r, u);       /* u is still g1 */
+    tcg_gen_addi(s, I64, t, g0, 1); /* still 5 + 1 */
+    tcg_gen_add(s, I64, g1, r, u);  /* u is still g1 */
     tcg_gen_exit_tb(s, NULL, 0);
     optimize();
     assert_movi(t, 6);
@@ -905,11 +914,38 @@ END_TEST
 /* tcg_fold_op against independent C                                   */
 
 static const uint64_t edge[] = {
-    0, 1, 2, 3, 7, 31, 32, 33, 63, 64, 65, 0x7f, 0x80, 0xff, 0x100,
-    0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0x80000001,
-    0xfffffffe, 0xffffffff, 0x100000000ull, 0x123456789abcdef0ull,
-    0x7fffffffffffffffull, 0x8000000000000000ull, 0x8000000000000001ull,
-    0xfffffffffffffffeull, 0xffffffffffffffffull, 0xdeadbeefcafef00dull,
+    0,
+    1,
+    2,
+    3,
+    7,
+    31,
+    32,
+    33,
+    63,
+    64,
+    65,
+    0x7f,
+    0x80,
+    0xff,
+    0x100,
+    0x7fff,
+    0x8000,
+    0xffff,
+    0x10000,
+    0x7fffffff,
+    0x80000000,
+    0x80000001,
+    0xfffffffe,
+    0xffffffff,
+    0x100000000ull,
+    0x123456789abcdef0ull,
+    0x7fffffffffffffffull,
+    0x8000000000000000ull,
+    0x8000000000000001ull,
+    0xfffffffffffffffeull,
+    0xffffffffffffffffull,
+    0xdeadbeefcafef00dull,
 };
 #define NEDGE (sizeof(edge) / sizeof(edge[0]))
 
@@ -929,8 +965,8 @@ static uint64_t fold2(TCGOpcode opc, TCGType t, uint64_t a, uint64_t b)
     return out[0];
 }
 
-static uint64_t foldc(TCGOpcode opc, TCGType t, const uint64_t *in,
-                      TCGArg c0, TCGArg c1)
+static uint64_t foldc(TCGOpcode opc, TCGType t, const uint64_t *in, TCGArg c0,
+                      TCGArg c1)
 {
     TCGArg cargs[2] = {c0, c1};
     uint64_t out[2] = {0, 0};
@@ -1163,11 +1199,11 @@ static bool ref_cond(TCGCond c, uint64_t a, uint64_t b, TCGType t)
     }
 }
 
-#define CHECK_EQ(got, want, what, a, b)                                    \
-    ck_assert_msg((got) == (want),                                         \
-                  "%s i%u a=0x%" PRIx64 " b=0x%" PRIx64 ": got 0x%" PRIx64 \
-                  " want 0x%" PRIx64,                                      \
-                  what, width(t), (uint64_t)(a), (uint64_t)(b),            \
+#define CHECK_EQ(got, want, what, a, b)                                        \
+    ck_assert_msg((got) == (want),                                             \
+                  "%s i%u a=0x%" PRIx64 " b=0x%" PRIx64 ": got 0x%" PRIx64     \
+                  " want 0x%" PRIx64,                                          \
+                  what, width(t), (uint64_t)(a), (uint64_t)(b),                \
                   (uint64_t)(got), (uint64_t)(want))
 
 START_TEST(test_fold_hand_values)
@@ -1182,10 +1218,8 @@ START_TEST(test_fold_hand_values)
     ck_assert_uint_eq(fold2(INDEX_op_divu, I64, 1234, 0), ~0ull);
     ck_assert_uint_eq(fold2(INDEX_op_rem, I32, 1234, 0), 1234);
     ck_assert_uint_eq(fold2(INDEX_op_remu, I64, 1234, 0), 1234);
-    ck_assert_uint_eq(fold2(INDEX_op_div, I32, (uint32_t)-7, 2),
-                      (uint32_t)-3);
-    ck_assert_uint_eq(fold2(INDEX_op_rem, I32, (uint32_t)-7, 2),
-                      (uint32_t)-1);
+    ck_assert_uint_eq(fold2(INDEX_op_div, I32, (uint32_t)-7, 2), (uint32_t)-3);
+    ck_assert_uint_eq(fold2(INDEX_op_rem, I32, (uint32_t)-7, 2), (uint32_t)-1);
     ck_assert_uint_eq(fold2(INDEX_op_rem, I64, 7, (uint64_t)-2), 1);
     ck_assert_uint_eq(fold2(INDEX_op_divu, I32, 0xffffffff, 2), 0x7fffffff);
 
@@ -1202,8 +1236,7 @@ START_TEST(test_fold_hand_values)
                       0xc000000000000000ull);
     ck_assert_uint_eq(fold2(INDEX_op_rotl, I32, 0x80000001, 1), 3);
     ck_assert_uint_eq(fold2(INDEX_op_rotl, I32, 0x80000001, 33), 3);
-    ck_assert_uint_eq(fold2(INDEX_op_rotr, I64, 3, 65),
-                      0x8000000000000001ull);
+    ck_assert_uint_eq(fold2(INDEX_op_rotr, I64, 3, 65), 0x8000000000000001ull);
     ck_assert_uint_eq(fold2(INDEX_op_rotr, I64, 3, 64), 3);
 
     ck_assert_uint_eq(fold1(INDEX_op_clz, I32, 0), 32);
@@ -1228,18 +1261,16 @@ START_TEST(test_fold_hand_values)
     ck_assert_uint_eq(fold1(INDEX_op_ext32s, I64, 0x80000000),
                       0xffffffff80000000ull);
     ck_assert_uint_eq(fold1(INDEX_op_ext32u, I64, ~0ull), 0xffffffff);
-    ck_assert_uint_eq(fold1(INDEX_op_exts_i32_i64, I64, 0xfffffffe),
-                      ~1ull);
+    ck_assert_uint_eq(fold1(INDEX_op_exts_i32_i64, I64, 0xfffffffe), ~1ull);
     ck_assert_uint_eq(fold1(INDEX_op_extu_i32_i64, I64, 0xfffffffe),
                       0xfffffffe);
-    ck_assert_uint_eq(fold1(INDEX_op_extrl_i64_i32, I32,
-                            0x1122334455667788ull), 0x55667788);
-    ck_assert_uint_eq(fold1(INDEX_op_extrh_i64_i32, I32,
-                            0x1122334455667788ull), 0x11223344);
+    ck_assert_uint_eq(fold1(INDEX_op_extrl_i64_i32, I32, 0x1122334455667788ull),
+                      0x55667788);
+    ck_assert_uint_eq(fold1(INDEX_op_extrh_i64_i32, I32, 0x1122334455667788ull),
+                      0x11223344);
 
     ck_assert_uint_eq(fold2(INDEX_op_mulsh, I32, 0xffffffff, 0xffffffff), 0);
-    ck_assert_uint_eq(fold2(INDEX_op_mulsh, I32, 0x80000000, 2),
-                      0xffffffff);
+    ck_assert_uint_eq(fold2(INDEX_op_mulsh, I32, 0x80000000, 2), 0xffffffff);
     ck_assert_uint_eq(fold2(INDEX_op_muluh, I32, 0x80000000, 2), 1);
     ck_assert_uint_eq(fold2(INDEX_op_mulsh, I64, 1ull << 63, 1ull << 63),
                       1ull << 62);
@@ -1304,43 +1335,43 @@ START_TEST(test_fold_binary_edges)
         for (size_t i = 0; i < NEDGE; i++) {
             for (size_t j = 0; j < NEDGE; j++) {
                 uint64_t a = edge[i] & m, b = edge[j] & m;
-                CHECK_EQ(fold2(INDEX_op_add, t, a, b), (a + b) & m, "add",
+                CHECK_EQ(fold2(INDEX_op_add, t, a, b), (a + b) & m, "add", a,
+                         b);
+                CHECK_EQ(fold2(INDEX_op_sub, t, a, b), (a - b) & m, "sub", a,
+                         b);
+                CHECK_EQ(fold2(INDEX_op_mul, t, a, b), (a * b) & m, "mul", a,
+                         b);
+                CHECK_EQ(fold2(INDEX_op_muluh, t, a, b), ref_muluh(a, b, t),
+                         "muluh", a, b);
+                CHECK_EQ(fold2(INDEX_op_mulsh, t, a, b), ref_mulsh(a, b, t),
+                         "mulsh", a, b);
+                CHECK_EQ(fold2(INDEX_op_div, t, a, b), ref_div(a, b, t), "div",
                          a, b);
-                CHECK_EQ(fold2(INDEX_op_sub, t, a, b), (a - b) & m, "sub",
+                CHECK_EQ(fold2(INDEX_op_rem, t, a, b), ref_rem(a, b, t), "rem",
                          a, b);
-                CHECK_EQ(fold2(INDEX_op_mul, t, a, b), (a * b) & m, "mul",
+                CHECK_EQ(fold2(INDEX_op_divu, t, a, b), b ? a / b : m, "divu",
                          a, b);
-                CHECK_EQ(fold2(INDEX_op_muluh, t, a, b),
-                         ref_muluh(a, b, t), "muluh", a, b);
-                CHECK_EQ(fold2(INDEX_op_mulsh, t, a, b),
-                         ref_mulsh(a, b, t), "mulsh", a, b);
-                CHECK_EQ(fold2(INDEX_op_div, t, a, b), ref_div(a, b, t),
-                         "div", a, b);
-                CHECK_EQ(fold2(INDEX_op_rem, t, a, b), ref_rem(a, b, t),
-                         "rem", a, b);
-                CHECK_EQ(fold2(INDEX_op_divu, t, a, b), b ? a / b : m,
-                         "divu", a, b);
-                CHECK_EQ(fold2(INDEX_op_remu, t, a, b), b ? a % b : a,
-                         "remu", a, b);
+                CHECK_EQ(fold2(INDEX_op_remu, t, a, b), b ? a % b : a, "remu",
+                         a, b);
                 CHECK_EQ(fold2(INDEX_op_and, t, a, b), a & b, "and", a, b);
                 CHECK_EQ(fold2(INDEX_op_or, t, a, b), a | b, "or", a, b);
                 CHECK_EQ(fold2(INDEX_op_xor, t, a, b), a ^ b, "xor", a, b);
-                CHECK_EQ(fold2(INDEX_op_andc, t, a, b), a & ~b & m, "andc",
+                CHECK_EQ(fold2(INDEX_op_andc, t, a, b), a & ~b & m, "andc", a,
+                         b);
+                CHECK_EQ(fold2(INDEX_op_orc, t, a, b), (a | ~b) & m, "orc", a,
+                         b);
+                CHECK_EQ(fold2(INDEX_op_eqv, t, a, b), ~(a ^ b) & m, "eqv", a,
+                         b);
+                CHECK_EQ(fold2(INDEX_op_nand, t, a, b), ~(a & b) & m, "nand", a,
+                         b);
+                CHECK_EQ(fold2(INDEX_op_nor, t, a, b), ~(a | b) & m, "nor", a,
+                         b);
+                CHECK_EQ(fold2(INDEX_op_shl, t, a, b), ref_shl(a, b, t), "shl",
                          a, b);
-                CHECK_EQ(fold2(INDEX_op_orc, t, a, b), (a | ~b) & m, "orc",
+                CHECK_EQ(fold2(INDEX_op_shr, t, a, b), ref_shr(a, b, t), "shr",
                          a, b);
-                CHECK_EQ(fold2(INDEX_op_eqv, t, a, b), ~(a ^ b) & m, "eqv",
+                CHECK_EQ(fold2(INDEX_op_sar, t, a, b), ref_sar(a, b, t), "sar",
                          a, b);
-                CHECK_EQ(fold2(INDEX_op_nand, t, a, b), ~(a & b) & m,
-                         "nand", a, b);
-                CHECK_EQ(fold2(INDEX_op_nor, t, a, b), ~(a | b) & m, "nor",
-                         a, b);
-                CHECK_EQ(fold2(INDEX_op_shl, t, a, b), ref_shl(a, b, t),
-                         "shl", a, b);
-                CHECK_EQ(fold2(INDEX_op_shr, t, a, b), ref_shr(a, b, t),
-                         "shr", a, b);
-                CHECK_EQ(fold2(INDEX_op_sar, t, a, b), ref_sar(a, b, t),
-                         "sar", a, b);
                 CHECK_EQ(fold2(INDEX_op_rotl, t, a, b), ref_rotl(a, b, t),
                          "rotl", a, b);
                 CHECK_EQ(fold2(INDEX_op_rotr, t, a, b), ref_rotr(a, b, t),
@@ -1349,8 +1380,7 @@ START_TEST(test_fold_binary_edges)
                     uint64_t in[4] = {a, b, 0x1111 & m, 0x2222 & m};
                     bool want = ref_cond((TCGCond)c, a, b, t);
                     CHECK_EQ(foldc(INDEX_op_setcond, t, in, (TCGArg)c, 0),
-                             (uint64_t)want, tcg_cond_name((TCGCond)c), a,
-                             b);
+                             (uint64_t)want, tcg_cond_name((TCGCond)c), a, b);
                     CHECK_EQ(foldc(INDEX_op_movcond, t, in, (TCGArg)c, 0),
                              want ? in[2] : in[3], "movcond", a, b);
                 }
@@ -1405,20 +1435,19 @@ START_TEST(test_fold_unary_edges)
             CHECK_EQ(fold1(INDEX_op_not, t, a), ~a & m, "not", a, b);
             CHECK_EQ(fold1(INDEX_op_clz, t, a), ref_clz(a, t), "clz", a, b);
             CHECK_EQ(fold1(INDEX_op_ctz, t, a), ref_ctz(a, t), "ctz", a, b);
-            CHECK_EQ(fold1(INDEX_op_ctpop, t, a), ref_ctpop(a), "ctpop", a,
-                     b);
-            CHECK_EQ(fold1(INDEX_op_bswap16, t, a), ref_bswap(a, 2),
-                     "bswap16", a, b);
-            CHECK_EQ(fold1(INDEX_op_bswap32, t, a), ref_bswap(a, 4),
-                     "bswap32", a, b);
-            CHECK_EQ(fold1(INDEX_op_ext8s, t, a), ref_sext(a, 8, t),
-                     "ext8s", a, b);
-            CHECK_EQ(fold1(INDEX_op_ext8u, t, a), ref_zext(a, 8), "ext8u",
+            CHECK_EQ(fold1(INDEX_op_ctpop, t, a), ref_ctpop(a), "ctpop", a, b);
+            CHECK_EQ(fold1(INDEX_op_bswap16, t, a), ref_bswap(a, 2), "bswap16",
                      a, b);
-            CHECK_EQ(fold1(INDEX_op_ext16s, t, a), ref_sext(a, 16, t),
-                     "ext16s", a, b);
-            CHECK_EQ(fold1(INDEX_op_ext16u, t, a), ref_zext(a, 16),
-                     "ext16u", a, b);
+            CHECK_EQ(fold1(INDEX_op_bswap32, t, a), ref_bswap(a, 4), "bswap32",
+                     a, b);
+            CHECK_EQ(fold1(INDEX_op_ext8s, t, a), ref_sext(a, 8, t), "ext8s", a,
+                     b);
+            CHECK_EQ(fold1(INDEX_op_ext8u, t, a), ref_zext(a, 8), "ext8u", a,
+                     b);
+            CHECK_EQ(fold1(INDEX_op_ext16s, t, a), ref_sext(a, 16, t), "ext16s",
+                     a, b);
+            CHECK_EQ(fold1(INDEX_op_ext16u, t, a), ref_zext(a, 16), "ext16u", a,
+                     b);
             if (t == I64) {
                 CHECK_EQ(fold1(INDEX_op_bswap64, t, a), ref_bswap(a, 8),
                          "bswap64", a, b);
@@ -1430,14 +1459,14 @@ START_TEST(test_fold_unary_edges)
                          ref_zext(a, 32), "extu", a, b);
                 CHECK_EQ(fold1(INDEX_op_exts_i32_i64, I64, a & 0xffffffff),
                          ref_sext(a, 32, I64), "exts", a, b);
-                CHECK_EQ(fold1(INDEX_op_extrl_i64_i32, I32, a),
-                         ref_zext(a, 32), "extrl", a, b);
+                CHECK_EQ(fold1(INDEX_op_extrl_i64_i32, I32, a), ref_zext(a, 32),
+                         "extrl", a, b);
                 CHECK_EQ(fold1(INDEX_op_extrh_i64_i32, I32, a),
                          ref_shr(a, 32, I64), "extrh", a, b);
             }
             /* A few (pos, len) fields, including the full width. */
             static const unsigned fields[][2] = {
-                {0, 1}, {0, 8}, {3, 5}, {8, 8}, {0, 31}, {1, 31}, {31, 1},
+                {0, 1},  {0, 8},   {3, 5},   {8, 8},  {0, 31}, {1, 31}, {31, 1},
                 {0, 32}, {16, 16}, {32, 32}, {0, 64}, {63, 1}, {7, 50},
             };
             for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
@@ -1454,9 +1483,8 @@ START_TEST(test_fold_unary_edges)
                          pos * 100 + len);
                 uint64_t want = 0;
                 for (unsigned k = 0; k < w; k++) {
-                    int v = k >= pos && k < pos + len
-                                ? bit(in[1], k - pos)
-                                : bit(a, k);
+                    int v = k >= pos && k < pos + len ? bit(in[1], k - pos)
+                                                      : bit(a, k);
                     want |= (uint64_t)v << k;
                 }
                 CHECK_EQ(foldc(INDEX_op_deposit, t, in, pos, len), want,
@@ -1496,16 +1524,18 @@ static unsigned rnd_below(unsigned n)
 /* A "plain" helper, as the evaluator runs it: it scrambles every global.
  * The pure one does nothing observable. */
 static const TCGHelperInfo helper_scramble = {
-    .func = (void *)abort, .name = "scramble", .flags = 0,
+    .func = (void *)abort,
+    .name = "scramble",
+    .flags = 0,
 };
 
 typedef struct RandProg {
-    TCGv g[2][R_NG64];      /* [type][k]: globals, R_NG32 used for i32 */
+    TCGv g[2][R_NG64]; /* [type][k]: globals, R_NG32 used for i32 */
     TCGv tb[2][R_NTB];
     TCGv ebb[2][R_NEBB];
     bool ebb_def[2][R_NEBB]; /* written since the last label */
     uint32_t labels[R_NLABELS];
-    int next_label;          /* labels below this are placed */
+    int next_label; /* labels below this are placed */
 } RandProg;
 
 static TCGv rand_global(RandProg *p, TCGType t)
@@ -1524,11 +1554,11 @@ static TCGv rand_src(RandProg *p, TCGType t)
     case 2: {
         /* Around the bounds that known bits reason about. */
         static const uint64_t small[] = {
-            0, 1, 2, 3, 0x7e, 0x7f, 0x80, 0xfe, 0xff, 0x100, 0x101,
-            0x7fff, 0xfffe, 0xffff, 0x10000,
+            0,    1,     2,     3,      0x7e,   0x7f,   0x80,    0xfe,
+            0xff, 0x100, 0x101, 0x7fff, 0xfffe, 0xffff, 0x10000,
         };
-        return tcg_const(s, t, small[rnd_below(sizeof(small) /
-                                               sizeof(small[0]))]);
+        return tcg_const(s, t,
+                         small[rnd_below(sizeof(small) / sizeof(small[0]))]);
     }
     case 3:
         return p->tb[t][rnd_below(R_NTB)];
@@ -1569,17 +1599,17 @@ static void place_label(RandProg *p)
 static void rand_op(RandProg *p)
 {
     static const TCGOpcode binops[] = {
-        INDEX_op_add, INDEX_op_sub, INDEX_op_mul, INDEX_op_mulsh,
-        INDEX_op_muluh, INDEX_op_div, INDEX_op_divu, INDEX_op_rem,
-        INDEX_op_remu, INDEX_op_and, INDEX_op_or, INDEX_op_xor,
-        INDEX_op_andc, INDEX_op_orc, INDEX_op_eqv, INDEX_op_nand,
-        INDEX_op_nor, INDEX_op_shl, INDEX_op_shr, INDEX_op_sar,
-        INDEX_op_rotl, INDEX_op_rotr,
+        INDEX_op_add,   INDEX_op_sub,  INDEX_op_mul,  INDEX_op_mulsh,
+        INDEX_op_muluh, INDEX_op_div,  INDEX_op_divu, INDEX_op_rem,
+        INDEX_op_remu,  INDEX_op_and,  INDEX_op_or,   INDEX_op_xor,
+        INDEX_op_andc,  INDEX_op_orc,  INDEX_op_eqv,  INDEX_op_nand,
+        INDEX_op_nor,   INDEX_op_shl,  INDEX_op_shr,  INDEX_op_sar,
+        INDEX_op_rotl,  INDEX_op_rotr,
     };
     static const TCGOpcode unops[] = {
-        INDEX_op_mov, INDEX_op_neg, INDEX_op_not, INDEX_op_clz,
-        INDEX_op_ctz, INDEX_op_ctpop, INDEX_op_bswap16, INDEX_op_bswap32,
-        INDEX_op_ext8s, INDEX_op_ext8u, INDEX_op_ext16s, INDEX_op_ext16u,
+        INDEX_op_mov,     INDEX_op_neg,    INDEX_op_not,     INDEX_op_clz,
+        INDEX_op_ctz,     INDEX_op_ctpop,  INDEX_op_bswap16, INDEX_op_bswap32,
+        INDEX_op_ext8s,   INDEX_op_ext8u,  INDEX_op_ext16s,  INDEX_op_ext16u,
         INDEX_op_bswap64, INDEX_op_ext32s, INDEX_op_ext32u,
     };
     TCGType t = rnd_below(2) ? I64 : I32;
@@ -1675,8 +1705,8 @@ static void rand_op(RandProg *p)
     } else if (kind < 88) {
         /* A forward branch to a label not yet placed. */
         if (p->next_label < R_NLABELS) {
-            uint32_t l = p->labels[p->next_label +
-                                   rnd_below(R_NLABELS - p->next_label)];
+            uint32_t l =
+                p->labels[p->next_label + rnd_below(R_NLABELS - p->next_label)];
             TCGCond c = (TCGCond)rnd_below(TCG_COND_COUNT);
             TCGv a = rand_src(p, t);
             tcg_gen_brcond(s, t, c, a, rnd_below(4) ? rand_src(p, t) : a, l);
@@ -1689,8 +1719,7 @@ static void rand_op(RandProg *p)
         if (p->next_label < R_NLABELS) {
             if (rnd_below(3)) {
                 tcg_gen_br(s, p->labels[p->next_label +
-                                        rnd_below(R_NLABELS -
-                                                  p->next_label)]);
+                                        rnd_below(R_NLABELS - p->next_label)]);
             } else {
                 tcg_gen_exit_tb(s, NULL, 0);
             }
@@ -1778,8 +1807,8 @@ static void eval_block(uint64_t *gv)
             }
             continue;
         case INDEX_op_call:
-            if (!(tcg_call_info(op)->flags & (TCG_CALL_NO_READ_GLOBALS |
-                                              TCG_CALL_NO_WRITE_GLOBALS))) {
+            if (!(tcg_call_info(op)->flags &
+                  (TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS))) {
                 for (uint32_t t = 1; t < s->nb_globals; t++) {
                     v[t] = (v[t] * 0x9e3779b97f4a7c15ull + t) &
                            tcg_type_mask(s->temps[t].type);
@@ -1792,8 +1821,8 @@ static void eval_block(uint64_t *gv)
             for (int k = 0; k < ni; k++) {
                 in[k] = v[op->args[no + k]];
             }
-            ck_assert_msg(tcg_fold_op((TCGOpcode)op->opc, (TCGType)op->type,
-                                      in, &op->args[no + ni], out),
+            ck_assert_msg(tcg_fold_op((TCGOpcode)op->opc, (TCGType)op->type, in,
+                                      &op->args[no + ni], out),
                           "evaluator: cannot run %s",
                           tcg_op_defs[op->opc].name);
             for (int k = 0; k < no; k++) {
