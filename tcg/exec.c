@@ -28,6 +28,7 @@
 
 const void *tcg_code_gen_epilogue;
 uintptr_t tcg_guest_base;
+unsigned tcg_guest_addr_bits;
 __thread CPUState *current_cpu;
 __thread int tcg_exec_depth;
 

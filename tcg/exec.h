@@ -143,6 +143,14 @@ extern const TCGBackend tcg_backend_tci;
  * value TB_EXIT_NOCHAIN. helper_lookup_tb_ptr returns it on a miss. */
 extern const void *tcg_code_gen_epilogue;
 
+/* Guest address confinement: when non-zero, every guest memory access
+ * (qemu_ld/qemu_st/atomics) at an address >= 2^tcg_guest_addr_bits raises
+ * EXCP_SEGV instead of touching host memory, so a guest whose space is
+ * reserved as [tcg_guest_base, tcg_guest_base + 2^bits) cannot reach the
+ * emulator's own memory. Read when code is generated: set it before
+ * tcg_exec_init (or flush after changing it). */
+extern unsigned tcg_guest_addr_bits;
+
 /* Host base of guest address 0 for qemu_ld/qemu_st/atomics. */
 extern uintptr_t tcg_guest_base;
 

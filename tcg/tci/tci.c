@@ -124,6 +124,24 @@ TCI_TEXT _Noreturn static void tci_raise_unaligned(CPUState *cpu, uint64_t addr,
     cpu_loop_exit_restore(cpu, (uintptr_t)__builtin_return_address(0));
 }
 
+/* Outside the guest address space (tcg_guest_addr_bits): a guest fault. */
+TCI_TEXT _Noreturn static void tci_raise_segv(CPUState *cpu, uint64_t addr,
+                                              bool write)
+{
+    cpu->fault_addr = addr;
+    cpu->fault_write = write;
+    cpu->exception_index = EXCP_SEGV;
+    cpu_loop_exit_restore(cpu, (uintptr_t)__builtin_return_address(0));
+}
+
+TCI_ALWAYS_INLINE void tci_check_addr(CPUState *cpu, uint64_t addr, bool write)
+{
+    unsigned bits = tcg_guest_addr_bits;
+    if (bits && (addr >> bits)) {
+        tci_raise_segv(cpu, addr, write);
+    }
+}
+
 TCI_ALWAYS_INLINE void tci_check_align(CPUState *cpu, uint64_t addr,
                                        unsigned mo, bool write)
 {
@@ -216,6 +234,7 @@ TCI_TEXT static uint64_t tci_atomic(CPUState *cpu, int kind, unsigned aux,
     void *p = (void *)(tcg_guest_base + (uintptr_t)addr);
     uint64_t old;
 
+    tci_check_addr(cpu, addr, true);
     tci_check_align(cpu, addr, mo, true);
     switch (kind) {
     case TCI_AT_CMPXCHG: {
@@ -486,33 +505,41 @@ do_deposit64 : {
 
     /* Guest memory: a = address; r = value for stores. */
 do_qld32:
+    tci_check_addr(cpu, A, false);
     tci_check_align(cpu, A, I->aux, false);
     R = tci_load((const void *)(gbase + (uintptr_t)A), I->aux, false);
     NEXT(TCI_WORDS_qld32);
 do_qld64:
+    tci_check_addr(cpu, A, false);
     tci_check_align(cpu, A, I->aux, false);
     R = tci_load((const void *)(gbase + (uintptr_t)A), I->aux, true);
     NEXT(TCI_WORDS_qld64);
 do_qst:
+    tci_check_addr(cpu, A, true);
     tci_check_align(cpu, A, I->aux, true);
     tci_store((void *)(gbase + (uintptr_t)A), I->aux, R);
     NEXT(TCI_WORDS_qst);
 
-/* Little-endian, unchecked: the common case. */
+/* Little-endian, no alignment check: the common case. */
 #define TCI_GUEST(T) ((T *)(gbase + (uintptr_t)A))
-    OP(qld_ub, R = *TCI_GUEST(const uint8_t));
-    OP(qld_uw, R = TCI_GUEST(const TciU16)->v);
-    OP(qld_ul, R = TCI_GUEST(const TciU32)->v);
-    OP(qld_uq, R = TCI_GUEST(const TciU64)->v);
-    OP(qld_sb32, R = (uint32_t)(int32_t)*TCI_GUEST(const int8_t));
-    OP(qld_sb64, R = (uint64_t)(int64_t)*TCI_GUEST(const int8_t));
-    OP(qld_sw32, R = (uint32_t)(int32_t)(int16_t)TCI_GUEST(const TciU16)->v);
-    OP(qld_sw64, R = (uint64_t)(int64_t)(int16_t)TCI_GUEST(const TciU16)->v);
-    OP(qld_sl64, R = (uint64_t)(int64_t)(int32_t)TCI_GUEST(const TciU32)->v);
-    OP(qst_b, *TCI_GUEST(uint8_t) = (uint8_t)R);
-    OP(qst_w, TCI_GUEST(TciU16)->v = (uint16_t)R);
-    OP(qst_l, TCI_GUEST(TciU32)->v = (uint32_t)R);
-    OP(qst_q, TCI_GUEST(TciU64)->v = R);
+    OP(qld_ub, tci_check_addr(cpu, A, false); R = *TCI_GUEST(const uint8_t));
+    OP(qld_uw, tci_check_addr(cpu, A, false); R = TCI_GUEST(const TciU16)->v);
+    OP(qld_ul, tci_check_addr(cpu, A, false); R = TCI_GUEST(const TciU32)->v);
+    OP(qld_uq, tci_check_addr(cpu, A, false); R = TCI_GUEST(const TciU64)->v);
+    OP(qld_sb32, tci_check_addr(cpu, A, false);
+       R = (uint32_t)(int32_t)*TCI_GUEST(const int8_t));
+    OP(qld_sb64, tci_check_addr(cpu, A, false);
+       R = (uint64_t)(int64_t)*TCI_GUEST(const int8_t));
+    OP(qld_sw32, tci_check_addr(cpu, A, false);
+       R = (uint32_t)(int32_t)(int16_t)TCI_GUEST(const TciU16)->v);
+    OP(qld_sw64, tci_check_addr(cpu, A, false);
+       R = (uint64_t)(int64_t)(int16_t)TCI_GUEST(const TciU16)->v);
+    OP(qld_sl64, tci_check_addr(cpu, A, false);
+       R = (uint64_t)(int64_t)(int32_t)TCI_GUEST(const TciU32)->v);
+    OP(qst_b, tci_check_addr(cpu, A, true); *TCI_GUEST(uint8_t) = (uint8_t)R);
+    OP(qst_w, tci_check_addr(cpu, A, true); TCI_GUEST(TciU16)->v = (uint16_t)R);
+    OP(qst_l, tci_check_addr(cpu, A, true); TCI_GUEST(TciU32)->v = (uint32_t)R);
+    OP(qst_q, tci_check_addr(cpu, A, true); TCI_GUEST(TciU64)->v = R);
 #undef TCI_GUEST
 
     OP(cmpxchg32,

@@ -24,6 +24,15 @@ static _Noreturn void helper_unaligned(CPUState *cpu, uint64_t addr,
     cpu_loop_exit_restore(cpu, ra);
 }
 
+static _Noreturn void helper_addr_fault(CPUState *cpu, uint64_t addr,
+                                        uintptr_t ra)
+{
+    cpu->fault_addr = addr;
+    cpu->fault_write = false; /* not known here; reads and writes alike */
+    cpu->exception_index = EXCP_SEGV;
+    cpu_loop_exit_restore(cpu, ra);
+}
+
 static uint64_t helper_ctpop(uint64_t x)
 {
     return (uint64_t)__builtin_popcountll(x);
@@ -537,6 +546,31 @@ static void out_guest_mem(TCGGen *g, int opc, int r, int addr)
     x86_out_modrm_sib(g, opc, r, TCG_REG_GUEST_BASE, addr, 0);
 }
 
+/* Cold call of a no-return helper(env, addr, return address). */
+static void out_fault_call(TCGGen *g, int addr, const void *helper)
+{
+    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RSI, addr);
+    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RDI, TCG_AREG0);
+    x86_out_modrm_sib(g, OPC_LEA | P_REXW, TCG_REG_RDX, -1, -1, 0);
+    tcg_out_call(g, helper);
+}
+
+/* Addresses at or above 2^tcg_guest_addr_bits fault (exec.h), before any
+ * host access is made. Also the first check of every guest access, so
+ * the alignment check after it sees only in-range addresses. */
+static void out_addr_check(TCGGen *g, int addr)
+{
+    unsigned bits = tcg_guest_addr_bits;
+    if (!bits) {
+        return;
+    }
+    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, addr);
+    x86_out_shift_ri(g, SHIFT_SHR, TCG_REG_TMP, (int)bits, true);
+    uint8_t *ok = x86_out_jcc_short(g, JCC_JE);
+    out_fault_call(g, addr, (const void *)helper_addr_fault);
+    x86_patch_short(g, ok);
+}
+
 static void out_align_check(TCGGen *g, int addr, MemOp mo)
 {
     unsigned mask = (1u << (mo & MO_SIZE)) - 1;
@@ -547,10 +581,7 @@ static void out_align_check(TCGGen *g, int addr, MemOp mo)
     x86_out32(g, mask);
     uint8_t *ok = x86_out_jcc_short(g, JCC_JE);
     /* Cold path; the helper restores state from the return address. */
-    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RSI, addr);
-    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RDI, TCG_AREG0);
-    x86_out_modrm_sib(g, OPC_LEA | P_REXW, TCG_REG_RDX, -1, -1, 0);
-    tcg_out_call(g, (const void *)helper_unaligned);
+    out_fault_call(g, addr, (const void *)helper_unaligned);
     x86_patch_short(g, ok);
 }
 
@@ -563,6 +594,7 @@ static void out_qemu_ld(TCGGen *g, const TCGOp *op, const TCGArg *a)
     bool sign = (mo & MO_SIGN) != 0;
     bool bswap = (mo & MO_BSWAP) != 0;
 
+    out_addr_check(g, addr);
     out_align_check(g, addr, mo);
     switch (size) {
     case MO_8:
@@ -610,6 +642,7 @@ static void out_qemu_st(TCGGen *g, const TCGArg *a)
     MemOp size = mo & MO_SIZE;
     int val = (int)a[0], addr = (int)a[1];
 
+    out_addr_check(g, addr);
     out_align_check(g, addr, mo);
     if ((mo & MO_BSWAP) && size != MO_8) {
         tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, val);
@@ -672,6 +705,7 @@ static void out_atomic(TCGGen *g, const TCGOp *op, const TCGArg *a)
         mo = (MemOp)a[4];
         size = mo & MO_SIZE;
         bswap = (mo & MO_BSWAP) && size != MO_8;
+        out_addr_check(g, addr);
         out_align_check(g, addr, mo);
         tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, (int)a[3]);
         if (bswap) {
@@ -690,6 +724,7 @@ static void out_atomic(TCGGen *g, const TCGOp *op, const TCGArg *a)
         mo = (MemOp)a[3];
         size = mo & MO_SIZE;
         bswap = (mo & MO_BSWAP) && size != MO_8;
+        out_addr_check(g, addr);
         out_align_check(g, addr, mo);
         if (bswap) {
             out_bswap(g, out, size);
@@ -709,6 +744,7 @@ static void out_atomic(TCGGen *g, const TCGOp *op, const TCGArg *a)
     bswap = (mo & MO_BSWAP) && size != MO_8;
     TCGAtomicOp aop = (TCGAtomicOp)a[4];
     int val = (int)a[2];
+    out_addr_check(g, addr);
     out_align_check(g, addr, mo);
     if (aop == TCG_AOP_ADD && !bswap) {
         out_guest_mem(g, size_opc(OPC_XADD8, OPC_XADD, size) | P_LOCK, out,

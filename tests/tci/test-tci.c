@@ -42,6 +42,7 @@
 /* Runtime stand-ins: the backend is tested alone. */
 const void *tcg_code_gen_epilogue;
 uintptr_t tcg_guest_base;
+unsigned tcg_guest_addr_bits;
 
 static volatile bool located;
 static TranslationBlock *volatile located_tb;
