@@ -42,12 +42,24 @@ enum {
  * Reserve the guest address space: 2^addr_bits bytes (e.g. 38 for a
  * riscv64 guest with Sv39-like user space, 47 is too large to reserve on
  * a 47-bit host: callers pick what the guest ABI needs). Sets
- * tcg_guest_base and tcg_guest_addr_bits. mmap_base is where searches for
- * free space start (going down), as the kernel's mmap_base.
+ * tcg_guest_base and tcg_guest_addr_bits (call it before tcg_exec_init:
+ * generated code bakes the address bits in). mmap_base is where searches
+ * for free space start (going down, then up above it when nothing fits
+ * below), as the kernel's mmap_base; 0 or anything above 2^addr_bits means
+ * the top of the space. addr_bits is 17 to 56.
  * Returns 0, or -errno with one line on stderr naming the problem.
  */
 int guest_mem_init(unsigned addr_bits, uint64_t mmap_base);
 uint64_t guest_mem_limit(void); /* 2^addr_bits */
+/* Release the reservation and forget every mapping (tests, teardown);
+ * guest_mem_init may then be called again. tcg_guest_base and
+ * tcg_guest_addr_bits go back to 0: flush translations before reuse. */
+void guest_mem_fini(void);
+
+/* Searches for free space (mmap without MAP_FIXED, mremap moves) never
+ * go below this, so the guest's page 0 stays unmapped unless it asks for
+ * it with MAP_FIXED (like the kernel's vm.mmap_min_addr). */
+#define GUEST_MMAP_MIN_ADDR 0x10000ull
 
 static inline void *g2h(uint64_t guest_addr)
 {
@@ -89,7 +101,11 @@ int guest_copy_to(uint64_t dst, const void *src, size_t len);
  * if it does not fit in size (including the NUL). */
 ssize_t guest_strncpy_from(char *dst, uint64_t src, size_t size);
 /* Direct host pointer to a checked guest range (NULL if not accessible),
- * for bulk I/O such as read(2)/write(2) into guest buffers. */
+ * for bulk I/O such as read(2)/write(2) into guest buffers. Hand it to
+ * host system calls only: another guest thread may unmap the range
+ * meanwhile, which a system call reports as EFAULT but a memcpy in vemu
+ * would take as a fatal fault. write=true drops translations of code in
+ * the range (the caller is about to overwrite it). */
 void *guest_lock(uint64_t addr, size_t len, bool write);
 
 /* For /proc/self/maps emulation: calls fn for each maximal run of pages

@@ -1,0 +1,959 @@
+/*
+ * Guest memory for user-mode emulation (contract: guest-mem.h): the host
+ * reservation holding the guest address space, the page map recording
+ * what the guest mapped, the mmap family with Linux semantics, brk, and
+ * the checked copies every system call uses on guest pointers.
+ *
+ * Relies on:
+ * - guest pages being host pages (4 KiB), so guest mappings are host
+ *   mappings placed with MAP_FIXED inside the reservation;
+ * - the reservation staying whole: every guest range is always covered by
+ *   a host mapping, either the guest's own or PROT_NONE reservation. A
+ *   hole would let the host's own mmap(NULL) put emulator data where the
+ *   guest can reach it, so every path that can leave one re-reserves it
+ *   at once: a failed MAP_FIXED mmap (older kernels unmap before some
+ *   failures), the source of a moving mremap, and the room a shared or
+ *   file mapping grows into in place (the host must extend the one
+ *   mapping, so that room is unmapped just before). Between such a host
+ *   call and the re-reservation, another host thread's mmap(NULL) could
+ *   in theory land in the hole; where the hole is known to be empty that
+ *   is detected (MAP_FIXED_NOREPLACE) and fatal rather than silent.
+ * - the translator fetching guest code through g2h: host pages are never
+ *   PROT_EXEC, and a guest PROT_EXEC page is host PROT_READ so the fetch
+ *   works even for execute-only guest mappings.
+ *
+ * Guarantees:
+ * - thread safety through one read-write lock (held across fork(), so a
+ *   child never inherits it taken): the page map changes under
+ *   the write lock; queries and copies take the read lock and hold it
+ *   while they touch guest memory, so a concurrent munmap cannot pull a
+ *   page away in the middle of a copy (the host would fault in vemu).
+ *   guest_lock() returns a bare pointer: whoever uses it (read(2) into a
+ *   guest buffer) gets EFAULT from the host if the guest unmaps it
+ *   meanwhile, never a fault.
+ * - translated code never outlives the guest code it came from when the
+ *   guest changes it through the memory system calls: munmap, mprotect,
+ *   MAP_FIXED mmap, mremap and discarding madvise over pages that had
+ *   PAGE_EXEC, and guest_copy_to/guest_lock(write) into such pages (a
+ *   read(2) into code), call tb_invalidate_range. That covers every
+ *   block provided the CPU loop translates only from PAGE_EXEC pages
+ *   (guest_page_flags; SIGSEGV otherwise). Not covered yet, a
+ *   later issue: a guest's own stores into code it already ran on RWX
+ *   pages (self-modifying code), which needs write-protecting translated
+ *   pages and catching the fault.
+ *   Invalidation runs after the page-map lock is dropped: the translator
+ *   holds the TB lock and may query the page map, so taking the TB lock
+ *   under ours could deadlock.
+ */
+#include "linux-user/guest-mem.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "linux-user/pagemap.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+#define PROT_BITS (PAGE_READ | PAGE_WRITE | PAGE_EXEC)
+
+static struct {
+    pthread_rwlock_t lock;
+    bool ready;
+    PageMap map;
+    void *reservation;
+    uint64_t limit;     /* 2^addr_bits */
+    uint64_t mmap_base; /* top-down searches start below this */
+    bool brk_ready;
+    uint64_t brk_start, brk_cur;
+} gm = {
+    /* Writers (mmap, munmap...) must not starve behind a stream of copies
+     * from other guest threads. */
+    .lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP,
+};
+
+/* Up to two guest ranges whose translations must go once the lock is
+ * dropped (mremap touches a source and a destination). */
+typedef struct Inval {
+    int n;
+    uint64_t start[2], end[2];
+} Inval;
+
+static void inval_note(Inval *iv, uint64_t start, uint64_t end, int flags)
+{
+    if ((flags & PAGE_EXEC) && iv->n < 2) {
+        iv->start[iv->n] = start;
+        iv->end[iv->n] = end;
+        iv->n++;
+    }
+}
+
+static void inval_run(const Inval *iv)
+{
+    for (int i = 0; i < iv->n; i++) {
+        tb_invalidate_range(iv->start[i], iv->end[i]);
+    }
+}
+
+static void rdlock(void)
+{
+    pthread_rwlock_rdlock(&gm.lock);
+}
+
+static void wrlock(void)
+{
+    pthread_rwlock_wrlock(&gm.lock);
+}
+
+static void unlock(void)
+{
+    pthread_rwlock_unlock(&gm.lock);
+}
+
+static _Noreturn void fatal(const char *what, uint64_t start, uint64_t len,
+                            int err)
+{
+    fprintf(stderr,
+            "vemu: guest memory: %s at guest 0x%llx+0x%llx failed: %s\n", what,
+            (unsigned long long)start, (unsigned long long)len, strerror(err));
+    abort();
+}
+
+/* Round up to a page; false on overflow. */
+static bool page_align_up(uint64_t v, uint64_t *out)
+{
+    if (v > UINT64_MAX - (GUEST_PAGE_SIZE - 1)) {
+        return false;
+    }
+    *out = (v + GUEST_PAGE_SIZE - 1) & GUEST_PAGE_MASK;
+    return true;
+}
+
+static bool in_space(uint64_t start, uint64_t len)
+{
+    return start <= gm.limit && len <= gm.limit - start;
+}
+
+/* Host protection of a guest mapping: never executable (code is
+ * translated), readable when the guest may execute it (we fetch it). */
+static int host_prot(int prot)
+{
+    int h = prot & (PROT_READ | PROT_WRITE);
+    if (prot & PROT_EXEC) {
+        h |= PROT_READ;
+    }
+    return h;
+}
+
+/* Put reservation back over a guest range we mapped (replaces it). */
+static int reserve_over(uint64_t start, uint64_t len)
+{
+    void *p =
+        mmap(g2h(start), len, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    return p == MAP_FAILED ? -errno : 0;
+}
+
+/* Fill a range the host has just vacated (source of a moved mremap). It
+ * must be empty: anything else there is a host mapping that raced in. */
+static void reserve_hole(uint64_t start, uint64_t len)
+{
+    void *want = g2h(start);
+    void *p =
+        mmap(want, len, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+             -1, 0);
+    if (p == MAP_FAILED || p != want) {
+        fatal("re-reserving vacated range", start, len,
+              p == MAP_FAILED ? errno : EEXIST);
+    }
+}
+
+/* After a failed MAP_FIXED host call over [start, start+len): older
+ * kernels unmap the old range before some failures (overcommit
+ * accounting), newer ones leave it. Re-reserve if it is a hole. Returns
+ * true if it was (the guest mappings there are gone). */
+static bool recover_after_failure(uint64_t start, uint64_t len)
+{
+    void *want = g2h(start);
+    void *p =
+        mmap(want, len, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+             -1, 0);
+    if (p == want) {
+        return true;
+    }
+    if (p != MAP_FAILED) { /* kernel without NOREPLACE took it as a hint */
+        munmap(p, len);
+        return false;
+    }
+    if (errno == EEXIST) {
+        return false;
+    }
+    fatal("checking range after a failed mapping", start, len, errno);
+}
+
+/* ---- set-up ---- */
+
+/* fork(2) copies only the calling thread: if another thread held the
+ * lock at that moment, the child would wait for it forever. Hold it
+ * across the fork so the child starts from a consistent map, and give the
+ * child a fresh lock (the holder there is the forking thread itself, but
+ * with a new thread id). Only glibc's fork() runs these; a raw clone()
+ * without CLONE_VM does not. */
+static void fork_prepare(void)
+{
+    wrlock();
+}
+
+static void fork_parent(void)
+{
+    unlock();
+}
+
+static void fork_child(void)
+{
+    pthread_rwlock_t fresh = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+    gm.lock = fresh;
+}
+
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void register_atfork(void)
+{
+    pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+int guest_mem_init(unsigned addr_bits, uint64_t mmap_base)
+{
+    pthread_once(&atfork_once, register_atfork);
+    wrlock();
+    if (gm.ready) {
+        unlock();
+        fprintf(stderr, "vemu: guest memory is already set up\n");
+        return -EBUSY;
+    }
+    if (addr_bits < 17 || addr_bits > 56) {
+        unlock();
+        fprintf(stderr,
+                "vemu: a guest address space of %u bits is not supported "
+                "(17 to 56)\n",
+                addr_bits);
+        return -EINVAL;
+    }
+    uint64_t limit = 1ull << addr_bits;
+    void *p = mmap(NULL, limit, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        int err = errno;
+        unlock();
+        fprintf(stderr,
+                "vemu: cannot reserve %llu MiB of host address space for a "
+                "%u-bit guest: %s\n",
+                (unsigned long long)(limit >> 20), addr_bits, strerror(err));
+        return -err;
+    }
+    gm.reservation = p;
+    gm.limit = limit;
+    if (mmap_base == 0 || mmap_base > limit) {
+        mmap_base = limit;
+    }
+    gm.mmap_base = mmap_base & GUEST_PAGE_MASK;
+    pagemap_init(&gm.map);
+    gm.brk_ready = false;
+    gm.brk_start = gm.brk_cur = 0;
+    tcg_guest_base = (uintptr_t)p;
+    tcg_guest_addr_bits = addr_bits;
+    gm.ready = true;
+    unlock();
+    return 0;
+}
+
+void guest_mem_fini(void)
+{
+    wrlock();
+    if (gm.ready) {
+        munmap(gm.reservation, gm.limit);
+        pagemap_free(&gm.map);
+        gm.ready = false;
+        gm.brk_ready = false;
+        gm.reservation = NULL;
+        gm.limit = 0;
+        tcg_guest_base = 0;
+        tcg_guest_addr_bits = 0;
+    }
+    unlock();
+}
+
+uint64_t guest_mem_limit(void)
+{
+    return gm.limit;
+}
+
+/* ---- mmap ---- */
+
+/* Host MAP_ flags passed through. MAP_GROWSDOWN and MAP_STACK are
+ * accepted but not passed: the reservation below a stack leaves it no
+ * room to grow, so a guest stack is a plain mapping of its full size.
+ * MAP_HUGETLB is dropped (ordinary pages: the page map is in 4 KiB
+ * pages). MAP_32BIT is x86-only and means nothing to our guests. */
+static int host_map_flags(int flags)
+{
+    int pass = MAP_TYPE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE |
+               MAP_NONBLOCK | MAP_LOCKED;
+#ifdef MAP_SYNC
+    pass |= MAP_SYNC;
+#endif
+    return (flags & pass) | MAP_FIXED;
+}
+
+static int64_t mmap_locked(uint64_t addr, uint64_t len, int prot, int flags,
+                           int fd, off_t offset, Inval *iv)
+{
+    if (!gm.ready) {
+        return -ENOMEM;
+    }
+    if (len == 0) {
+        return -EINVAL;
+    }
+    int type = flags & MAP_TYPE;
+    if (type != MAP_SHARED && type != MAP_PRIVATE &&
+        type != MAP_SHARED_VALIDATE) {
+        return -EINVAL;
+    }
+    if ((uint64_t)offset & (GUEST_PAGE_SIZE - 1)) {
+        return -EINVAL;
+    }
+    uint64_t alen;
+    if (!page_align_up(len, &alen) || alen > gm.limit) {
+        return -ENOMEM;
+    }
+    if (flags & MAP_FIXED_NOREPLACE) {
+        flags |= MAP_FIXED;
+    }
+
+    uint64_t start;
+    if (flags & MAP_FIXED) {
+        if (addr & (GUEST_PAGE_SIZE - 1)) {
+            return -EINVAL;
+        }
+        if (!in_space(addr, alen)) {
+            return -ENOMEM;
+        }
+        if ((flags & MAP_FIXED_NOREPLACE) &&
+            !pagemap_is_free(&gm.map, addr, addr + alen)) {
+            return -EEXIST;
+        }
+        start = addr;
+    } else {
+        /* A hint is taken as is when the whole range is free; one below
+         * the minimum is raised to it, as the kernel does. */
+        uint64_t hint = 0;
+        bool use_hint = false;
+        if (addr != 0 && page_align_up(addr, &hint)) {
+            if (hint < GUEST_MMAP_MIN_ADDR) {
+                hint = GUEST_MMAP_MIN_ADDR;
+            }
+            use_hint = in_space(hint, alen) &&
+                       pagemap_is_free(&gm.map, hint, hint + alen);
+        }
+        if (use_hint) {
+            start = hint;
+        } else if (!pagemap_find_free(&gm.map, GUEST_MMAP_MIN_ADDR, gm.limit,
+                                      gm.mmap_base, alen, &start)) {
+            return -ENOMEM;
+        }
+    }
+
+    int old = pagemap_flags_union(&gm.map, start, start + alen);
+    bool anon = flags & MAP_ANONYMOUS;
+    void *p = mmap(g2h(start), alen, host_prot(prot), host_map_flags(flags),
+                   anon ? -1 : fd, anon ? 0 : offset);
+    if (p == MAP_FAILED) {
+        int err = errno;
+        if (recover_after_failure(start, alen)) {
+            pagemap_set(&gm.map, start, start + alen, 0);
+            inval_note(iv, start, start + alen, old);
+        }
+        return -err;
+    }
+    int pflags = PAGE_VALID | (prot & PROT_BITS);
+    if (anon) {
+        pflags |= PAGE_ANON;
+    }
+    if (type != MAP_PRIVATE) {
+        pflags |= PAGE_SHARED;
+    }
+    pagemap_set(&gm.map, start, start + alen, pflags);
+    inval_note(iv, start, start + alen, old);
+    return (int64_t)start;
+}
+
+int64_t guest_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
+                   off_t offset)
+{
+    Inval iv = {0};
+    wrlock();
+    int64_t r = mmap_locked(addr, len, prot, flags, fd, offset, &iv);
+    unlock();
+    inval_run(&iv);
+    return r;
+}
+
+/* ---- munmap ---- */
+
+/* Unmap an aligned, in-space range (may contain holes). */
+static int unmap_range_locked(uint64_t start, uint64_t len, Inval *iv)
+{
+    int old = pagemap_flags_union(&gm.map, start, start + len);
+    if (old == 0) {
+        return 0; /* nothing mapped: the reservation is already there */
+    }
+    int r = reserve_over(start, len);
+    if (r < 0) {
+        return r; /* host mappings untouched: the map still matches */
+    }
+    pagemap_set(&gm.map, start, start + len, 0);
+    inval_note(iv, start, start + len, old);
+    return 0;
+}
+
+static int munmap_locked(uint64_t addr, uint64_t len, Inval *iv)
+{
+    if (!gm.ready) {
+        return -EINVAL;
+    }
+    if ((addr & (GUEST_PAGE_SIZE - 1)) || len == 0) {
+        return -EINVAL;
+    }
+    uint64_t alen;
+    if (!page_align_up(len, &alen) || !in_space(addr, alen)) {
+        return -EINVAL;
+    }
+    return unmap_range_locked(addr, alen, iv);
+}
+
+int guest_munmap(uint64_t addr, uint64_t len)
+{
+    Inval iv = {0};
+    wrlock();
+    int r = munmap_locked(addr, len, &iv);
+    unlock();
+    inval_run(&iv);
+    return r;
+}
+
+/* ---- mprotect ---- */
+
+int guest_mprotect(uint64_t addr, uint64_t len, int prot)
+{
+    if (addr & (GUEST_PAGE_SIZE - 1)) {
+        return -EINVAL;
+    }
+    /* PROT_SEM is meaningless here; PROT_GROWSDOWN/UP extend the change
+     * to a growing mapping, and ours do not grow. */
+    int known = PROT_BITS | 0x8 | PROT_GROWSDOWN | PROT_GROWSUP;
+    if ((prot & ~known) || (prot & (PROT_GROWSDOWN | PROT_GROWSUP)) ==
+                               (PROT_GROWSDOWN | PROT_GROWSUP)) {
+        return -EINVAL;
+    }
+    if (len == 0) {
+        return 0;
+    }
+    uint64_t alen;
+    if (!page_align_up(len, &alen)) {
+        return -ENOMEM;
+    }
+    Inval iv = {0};
+    int r = 0;
+    wrlock();
+    uint64_t end = addr + alen;
+    int old = 0;
+    /* Linux changes the mappings up to the first hole and then fails;
+     * refusing before changing anything is simpler and no program can
+     * tell a difference it relies on. */
+    if (!gm.ready || !in_space(addr, alen) ||
+        !pagemap_covered(&gm.map, addr, end, PAGE_VALID, &old)) {
+        r = -ENOMEM;
+        goto out;
+    }
+    /* One host call per run: a run is one kind of mapping, and a host
+     * refusal (EACCES: PROT_WRITE on a shared mapping of a read-only
+     * file) leaves the runs before it changed, as Linux does. */
+    for (uint64_t at = addr; at < end;) {
+        const PageRun *run = &gm.map.runs[pagemap_find(&gm.map, at)];
+        uint64_t piece_end = run->end < end ? run->end : end;
+        int flags = (run->flags & ~PROT_BITS) | (prot & PROT_BITS);
+        if (mprotect(g2h(at), piece_end - at, host_prot(prot)) != 0) {
+            r = -errno;
+            end = at; /* only what was changed needs invalidating */
+            break;
+        }
+        pagemap_set(&gm.map, at, piece_end, flags);
+        at = piece_end;
+    }
+    if (end > addr) {
+        inval_note(&iv, addr, end, old);
+    }
+out:
+    unlock();
+    inval_run(&iv);
+    return r;
+}
+
+/* ---- mremap ---- */
+
+/* Grow [old, old+olen) in place to nlen; [old+olen, old+nlen) is free. */
+static int grow_in_place_locked(uint64_t old, uint64_t olen, uint64_t nlen,
+                                int flags)
+{
+    uint64_t ext = old + olen, elen = nlen - olen;
+    if ((flags & PAGE_ANON) && !(flags & PAGE_SHARED)) {
+        /* Private anonymous memory: the extension is just more zero pages
+         * (the host merges the two mappings), and no hole ever opens. */
+        void *p = mmap(g2h(ext), elen, host_prot(flags & PROT_BITS),
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        if (p == MAP_FAILED) {
+            int err = errno;
+            recover_after_failure(ext, elen);
+            return -err;
+        }
+        return 0;
+    }
+    /* File and shared mappings must stay one host object: open a hole
+     * after the mapping and let the host extend it into the hole. */
+    if (munmap(g2h(ext), elen) != 0) {
+        return -errno;
+    }
+    void *p = mremap(g2h(old), olen, nlen, 0);
+    if (p == MAP_FAILED) {
+        int err = errno;
+        reserve_hole(ext, elen);
+        return -err;
+    }
+    return 0;
+}
+
+/* Move [old, old+olen) to [dest, dest+nlen) on the host; dest is inside
+ * the reservation (free or to be replaced). */
+static int move_locked(uint64_t old, uint64_t olen, uint64_t nlen,
+                       uint64_t dest, int mflags, int flags, Inval *iv)
+{
+    int dest_old = pagemap_flags_union(&gm.map, dest, dest + nlen);
+    void *p = mremap(g2h(old), olen, nlen,
+                     mflags | MREMAP_MAYMOVE | MREMAP_FIXED, g2h(dest));
+    if (p == MAP_FAILED) {
+        int err = errno;
+        if (recover_after_failure(dest, nlen)) {
+            pagemap_set(&gm.map, dest, dest + nlen, 0);
+            inval_note(iv, dest, dest + nlen, dest_old);
+        }
+        return -err;
+    }
+    if (mflags & MREMAP_DONTUNMAP) {
+        /* The source stays mapped but empty: its old code is gone. */
+        inval_note(iv, old, old + olen, flags);
+    } else {
+        reserve_hole(old, olen);
+        pagemap_set(&gm.map, old, old + olen, 0);
+        inval_note(iv, old, old + olen, flags);
+    }
+    pagemap_set(&gm.map, dest, dest + nlen, flags);
+    inval_note(iv, dest, dest + nlen, dest_old);
+    return 0;
+}
+
+/* Flags of the one mapping holding [start, start+len), or 0 if the range
+ * is not inside a single run (Linux wants it inside one vma: EFAULT). */
+static int single_run_flags(uint64_t start, uint64_t len)
+{
+    if (!in_space(start, len)) {
+        return 0;
+    }
+    size_t i = pagemap_find(&gm.map, start);
+    if (i == gm.map.n || gm.map.runs[i].start > start ||
+        gm.map.runs[i].end - start < len) {
+        return 0;
+    }
+    return gm.map.runs[i].flags;
+}
+
+static int64_t mremap_locked(uint64_t old, uint64_t old_len, uint64_t new_len,
+                             int mflags, uint64_t new_addr, Inval *iv)
+{
+    if (mflags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+        return -EINVAL;
+    }
+    if ((mflags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) &&
+        !(mflags & MREMAP_MAYMOVE)) {
+        return -EINVAL;
+    }
+    if (old & (GUEST_PAGE_SIZE - 1)) {
+        return -EINVAL;
+    }
+    uint64_t olen, nlen;
+    if (!page_align_up(old_len, &olen) || !page_align_up(new_len, &nlen) ||
+        nlen == 0) {
+        return -EINVAL;
+    }
+    /* old_len 0 asks Linux for a second view of a shared mapping; not
+     * supported. DONTUNMAP keeps the size. */
+    if (olen == 0 || ((mflags & MREMAP_DONTUNMAP) && olen != nlen)) {
+        return -EINVAL;
+    }
+    if (!gm.ready) {
+        return -EFAULT;
+    }
+
+    if (mflags & MREMAP_FIXED) {
+        if (new_addr & (GUEST_PAGE_SIZE - 1) || !in_space(new_addr, nlen)) {
+            return -EINVAL;
+        }
+        if (new_addr < old + olen && old < new_addr + nlen) {
+            return -EINVAL;
+        }
+        uint64_t keep = olen < nlen ? olen : nlen;
+        int flags = single_run_flags(old, keep);
+        if (flags == 0) {
+            return -EFAULT;
+        }
+        if (olen > nlen) {
+            int r = unmap_range_locked(old + nlen, olen - nlen, iv);
+            if (r < 0) {
+                return r;
+            }
+        }
+        int r = move_locked(old, keep, nlen, new_addr,
+                            mflags & MREMAP_DONTUNMAP, flags, iv);
+        return r < 0 ? r : (int64_t)new_addr;
+    }
+
+    if (nlen <= olen && !(mflags & MREMAP_DONTUNMAP)) {
+        /* Shrink in place: Linux only wants a mapping at old. */
+        if (!in_space(old, olen) || pagemap_flags(&gm.map, old) == 0) {
+            return -EFAULT;
+        }
+        if (nlen < olen) {
+            int r = unmap_range_locked(old + nlen, olen - nlen, iv);
+            if (r < 0) {
+                return r;
+            }
+        }
+        return (int64_t)old;
+    }
+
+    int flags = single_run_flags(old, olen);
+    if (flags == 0) {
+        return -EFAULT;
+    }
+    if (!(mflags & MREMAP_DONTUNMAP) && in_space(old, nlen) &&
+        pagemap_is_free(&gm.map, old + olen, old + nlen)) {
+        int r = grow_in_place_locked(old, olen, nlen, flags);
+        if (r < 0) {
+            return r;
+        }
+        pagemap_set(&gm.map, old + olen, old + nlen, flags);
+        return (int64_t)old;
+    }
+    if (!(mflags & MREMAP_MAYMOVE)) {
+        return -ENOMEM;
+    }
+    uint64_t dest;
+    if (!pagemap_find_free(&gm.map, GUEST_MMAP_MIN_ADDR, gm.limit, gm.mmap_base,
+                           nlen, &dest)) {
+        return -ENOMEM;
+    }
+    int r = move_locked(old, olen, nlen, dest, mflags & MREMAP_DONTUNMAP, flags,
+                        iv);
+    return r < 0 ? r : (int64_t)dest;
+}
+
+int64_t guest_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+                     int flags, uint64_t new_addr)
+{
+    Inval iv = {0};
+    wrlock();
+    int64_t r = mremap_locked(old_addr, old_len, new_len, flags, new_addr, &iv);
+    unlock();
+    inval_run(&iv);
+    return r;
+}
+
+/* ---- madvise ---- */
+
+/* 1: pass to the host; 0: unknown (EINVAL); -1: refused (EPERM). */
+static int advice_kind(int advice)
+{
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DONTNEED:
+    case MADV_FREE:
+    case MADV_REMOVE:
+    case MADV_DONTFORK:
+    case MADV_DOFORK:
+    case MADV_MERGEABLE:
+    case MADV_UNMERGEABLE:
+    case MADV_HUGEPAGE:
+    case MADV_NOHUGEPAGE:
+    case MADV_DONTDUMP:
+    case MADV_DODUMP:
+    case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK:
+    case 20: /* MADV_COLD */
+    case 21: /* MADV_PAGEOUT */
+    case 22: /* MADV_POPULATE_READ */
+    case 23: /* MADV_POPULATE_WRITE */
+        return 1;
+    case MADV_HWPOISON:
+    case 101: /* MADV_SOFT_OFFLINE: both would act on host RAM as root */
+        return -1;
+    default:
+        return 0;
+    }
+}
+
+/* Advice after which the pages read back as zero or as the file. */
+static bool advice_discards(int advice)
+{
+    return advice == MADV_DONTNEED || advice == MADV_FREE ||
+           advice == MADV_REMOVE;
+}
+
+int guest_madvise(uint64_t addr, uint64_t len, int advice)
+{
+    int kind = advice_kind(advice);
+    if (kind == 0) {
+        return -EINVAL;
+    }
+    if (addr & (GUEST_PAGE_SIZE - 1)) {
+        return -EINVAL;
+    }
+    if (kind < 0) {
+        return -EPERM;
+    }
+    if (len == 0) {
+        return 0;
+    }
+    uint64_t alen;
+    if (!page_align_up(len, &alen)) {
+        return -EINVAL;
+    }
+    Inval iv = {0};
+    int r = 0, old = 0;
+    /* The map does not change: the read lock keeps it still. */
+    rdlock();
+    if (!gm.ready || !in_space(addr, alen) ||
+        !pagemap_covered(&gm.map, addr, addr + alen, PAGE_VALID, &old)) {
+        r = -ENOMEM;
+    } else if (madvise(g2h(addr), alen, advice) != 0) {
+        r = -errno;
+    } else if (advice_discards(advice)) {
+        inval_note(&iv, addr, addr + alen, old);
+    }
+    unlock();
+    inval_run(&iv);
+    return r;
+}
+
+/* ---- brk ---- */
+
+void guest_brk_init(uint64_t start)
+{
+    wrlock();
+    gm.brk_start = gm.brk_cur = start;
+    gm.brk_ready = true;
+    unlock();
+}
+
+uint64_t guest_brk(uint64_t new_brk)
+{
+    Inval iv = {0};
+    wrlock();
+    uint64_t cur = gm.brk_cur;
+    uint64_t new_top, old_top;
+    if (!gm.ready || !gm.brk_ready || new_brk < gm.brk_start ||
+        !page_align_up(new_brk, &new_top) || new_top > gm.limit ||
+        !page_align_up(cur, &old_top)) {
+        goto out;
+    }
+    if (new_brk <= cur) {
+        if (new_top < old_top &&
+            unmap_range_locked(new_top, old_top - new_top, &iv) < 0) {
+            goto out;
+        }
+        gm.brk_cur = new_brk;
+        goto out;
+    }
+    if (new_top > old_top) {
+        /* Never over another mapping: fail and keep the old break. */
+        if (!pagemap_is_free(&gm.map, old_top, new_top) ||
+            mmap_locked(old_top, new_top - old_top, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0,
+                        &iv) < 0) {
+            goto out;
+        }
+    }
+    /* New pages are zero; the tail of the page holding the old break may
+     * still hold what the guest left there before shrinking. Linux itself
+     * leaves it; zeroing it gives the guarantee malloc implementations
+     * assume of fresh break memory. */
+    uint64_t tail_end = new_brk < old_top ? new_brk : old_top;
+    if (tail_end > cur && pagemap_covered(&gm.map, cur & GUEST_PAGE_MASK,
+                                          old_top, PAGE_WRITE, NULL)) {
+        memset(g2h(cur), 0, tail_end - cur);
+    }
+    gm.brk_cur = new_brk;
+out:
+    cur = gm.brk_cur;
+    unlock();
+    inval_run(&iv);
+    return cur;
+}
+
+/* ---- queries and safe copies ---- */
+
+int guest_page_flags(uint64_t addr)
+{
+    rdlock();
+    int f = gm.ready && addr < gm.limit ? pagemap_flags(&gm.map, addr) : 0;
+    unlock();
+    return f;
+}
+
+/* The read lock is held. */
+static bool range_ok_locked(uint64_t addr, uint64_t len, int need, int *flags)
+{
+    if (flags) {
+        *flags = 0;
+    }
+    if (len == 0) {
+        return true;
+    }
+    if (!gm.ready || !in_space(addr, len)) {
+        return false;
+    }
+    uint64_t end;
+    if (!page_align_up(addr + len, &end)) {
+        return false;
+    }
+    return pagemap_covered(&gm.map, addr & GUEST_PAGE_MASK, end,
+                           need | PAGE_VALID, flags);
+}
+
+bool guest_range_ok(uint64_t addr, uint64_t len, int need)
+{
+    rdlock();
+    bool ok = range_ok_locked(addr, len, need & PROT_BITS, NULL);
+    unlock();
+    return ok;
+}
+
+int guest_copy_from(void *dst, uint64_t src, size_t len)
+{
+    rdlock();
+    bool ok = range_ok_locked(src, len, PAGE_READ, NULL);
+    if (ok && len) {
+        memcpy(dst, g2h(src), len);
+    }
+    unlock();
+    return ok ? 0 : -EFAULT;
+}
+
+int guest_copy_to(uint64_t dst, const void *src, size_t len)
+{
+    int flags;
+    Inval iv = {0};
+    rdlock();
+    bool ok = range_ok_locked(dst, len, PAGE_WRITE, &flags);
+    if (ok && len) {
+        memcpy(g2h(dst), src, len);
+        inval_note(&iv, dst, dst + len, flags);
+    }
+    unlock();
+    inval_run(&iv);
+    return ok ? 0 : -EFAULT;
+}
+
+ssize_t guest_strncpy_from(char *dst, uint64_t src, size_t size)
+{
+    ssize_t r = -ENAMETOOLONG;
+    size_t copied = 0;
+    rdlock();
+    /* One page at a time, checking each before reading it: the string may
+     * end just before an unmapped page, which must not be touched. */
+    while (copied < size) {
+        uint64_t at = src + copied;
+        if (at < src || !gm.ready || at >= gm.limit ||
+            !(pagemap_flags(&gm.map, at) & PAGE_READ)) {
+            r = -EFAULT;
+            break;
+        }
+        uint64_t in_page = GUEST_PAGE_SIZE - (at & (GUEST_PAGE_SIZE - 1));
+        size_t chunk = size - copied < in_page ? size - copied : in_page;
+        const char *p = g2h(at);
+        const char *nul = memchr(p, 0, chunk);
+        if (nul) {
+            size_t n = (size_t)(nul - p);
+            memcpy(dst + copied, p, n + 1);
+            r = (ssize_t)(copied + n);
+            break;
+        }
+        memcpy(dst + copied, p, chunk);
+        copied += chunk;
+    }
+    unlock();
+    return r;
+}
+
+void *guest_lock(uint64_t addr, size_t len, bool write)
+{
+    int flags;
+    Inval iv = {0};
+    rdlock();
+    bool ok =
+        range_ok_locked(addr, len, write ? PAGE_WRITE : PAGE_READ, &flags);
+    if (ok && write && len) {
+        inval_note(&iv, addr, addr + len, flags);
+    }
+    unlock();
+    inval_run(&iv);
+    return ok ? g2h(addr) : NULL;
+}
+
+void guest_mem_walk(void (*fn)(void *opaque, uint64_t start, uint64_t end,
+                               int flags),
+                    void *opaque)
+{
+    /* Call fn on a snapshot, without the lock, so fn may use guest-mem
+     * functions itself. */
+    rdlock();
+    size_t n = gm.map.n;
+    PageRun *copy = NULL;
+    if (n) {
+        copy = malloc(n * sizeof(*copy));
+        if (!copy) {
+            unlock();
+            fatal("snapshot of the page map", 0, 0, ENOMEM);
+        }
+        memcpy(copy, gm.map.runs, n * sizeof(*copy));
+    }
+    unlock();
+    for (size_t i = 0; i < n; i++) {
+        fn(opaque, copy[i].start, copy[i].end, copy[i].flags);
+    }
+    free(copy);
+}
