@@ -1,0 +1,147 @@
+/*
+ * Shared by the syscall table, the dispatcher, the strace printer and the
+ * topic files (files.c, memory.c, process.c, time.c, signal.c): argument
+ * kinds, the table entry type, and helpers for the three things nearly
+ * every implementation does: turn host failures into guest errnos, reach
+ * guest memory safely, and resolve guest paths through the sysroot.
+ */
+#ifndef VEMU_SYSCALL_INTERNAL_H
+#define VEMU_SYSCALL_INTERNAL_H
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "linux-user/generic/target-consts.h"
+#include "linux-user/generic/target-structs.h"
+#include "linux-user/guest-mem.h"
+#include "syscall/syscall.h"
+
+/*
+ * Argument kinds: how -strace prints an argument. The low byte is the
+ * kind; ARG_BUF_IN(n) carries in the next byte the index of the argument
+ * holding the buffer's length.
+ */
+enum {
+    ARG_NONE,
+    ARG_INT,         /* int, decimal */
+    ARG_UINT,        /* unsigned int, decimal */
+    ARG_LONG,        /* long / off_t, decimal */
+    ARG_ULONG,       /* size_t, decimal */
+    ARG_HEX,         /* 64-bit value in hex */
+    ARG_MODE,        /* mode_t, octal */
+    ARG_FD,          /* file descriptor */
+    ARG_DIRFD,       /* fd or AT_FDCWD */
+    ARG_PATH,        /* guest path (resolved through the sysroot) */
+    ARG_STR,         /* guest string that is not a path to resolve */
+    ARG_PTR,         /* guest pointer, hex or NULL */
+    ARG_BUF_IN_KIND, /* guest bytes going into the kernel */
+    ARG_FLAGS_OPEN,
+    ARG_FLAGS_AT,
+    ARG_FLAGS_UNLINK, /* unlinkat: AT_REMOVEDIR (0x200, AT_EACCESS elsewhere) */
+    ARG_FLAGS_MMAP_PROT,
+    ARG_FLAGS_MMAP,
+    ARG_FLAGS_RENAME,
+    ARG_ACCESS_MODE, /* F_OK, R_OK|W_OK, ... */
+    ARG_SIGNUM,
+    ARG_SIGHOW, /* SIG_BLOCK, ... */
+    ARG_CLOCKID,
+    ARG_FCNTL_CMD,
+    ARG_IOCTL_CMD,
+    ARG_WHENCE,
+    ARG_PRCTL_OPT,
+    ARG_RLIMIT_RES,
+};
+#define ARG_BUF_IN(len_arg) (ARG_BUF_IN_KIND | ((len_arg) << 8))
+#define ARG_KIND(k) ((k)&0xff)
+#define ARG_PARAM(k) ((k) >> 8)
+
+/* How -strace prints the result. */
+enum {
+    RET_INT,      /* decimal */
+    RET_HEX,      /* addresses: mmap, brk */
+    RET_NORETURN, /* exit, exit_group: " = ?" printed before the call */
+};
+
+typedef struct SyscallCtx {
+    CPUState *cpu;
+    const SyscallArch *arch;
+} SyscallCtx;
+
+typedef int64_t SyscallImpl(SyscallCtx *ctx, const uint64_t *a);
+
+typedef struct SyscallDef {
+    const char *name;
+    SyscallImpl *impl;
+    uint8_t ret;
+    uint8_t nargs;
+    uint16_t kinds[6];
+} SyscallDef;
+
+extern const SyscallDef syscall_table[];
+extern const unsigned syscall_table_size;
+
+/* Every implementation named in table.def. */
+#define SYSCALL(name, impl, ret, nargs, ...) SyscallImpl impl;
+#include "syscall/table.def"
+#undef SYSCALL
+
+/* strace.c */
+void strace_enter(const SyscallArch *arch, int nr, const SyscallDef *def,
+                  const uint64_t *a);
+void strace_exit(const SyscallDef *def, int64_t ret);
+
+/* process.c: called by exit/exit_group. */
+void sys_do_exit(CPUState *cpu, int status, bool group);
+
+/*
+ * Errors. Guest errno numbers are the asm-generic ones, which the x86-64
+ * host uses too (checked in dispatch.c): the conversion is the identity,
+ * kept as a function so that every errno crossing to the guest is visible.
+ */
+static inline int64_t host_to_target_errno(int e)
+{
+    return e;
+}
+
+/* -errno for the host call that just failed. */
+static inline int64_t sys_errno(void)
+{
+    return -host_to_target_errno(errno);
+}
+
+/* Result of a libc call that returns -1 and sets errno on failure. */
+static inline int64_t sys_ret(int64_t r)
+{
+    return r == -1 ? sys_errno() : r;
+}
+
+/*
+ * Guest memory. sys_lock gives a host pointer to a checked guest range
+ * (any non-NULL pointer for len 0, which the host accepts) or NULL.
+ */
+void *sys_lock(uint64_t addr, uint64_t len, bool write);
+
+/*
+ * Guest path at guest address addr into out[PATH_MAX], resolved through
+ * the sysroot (absolute paths only). follow: resolve a symbolic link in
+ * the last component too (stat), rather than name the link (lstat,
+ * unlink, O_NOFOLLOW). Returns 0 or -EFAULT/-ENAMETOOLONG/-ELOOP.
+ */
+int sys_get_path(uint64_t addr, char *out, bool follow);
+
+/* Guest dirfd argument (AT_FDCWD included) -> host dirfd. */
+int sys_host_dirfd(uint64_t v);
+
+/* Flags through a SyscallFlag table; unknown guest bits are dropped. */
+uint64_t sys_flags_to_host(const SyscallFlag *t, uint64_t target);
+uint64_t sys_flags_to_target(const SyscallFlag *t, uint64_t host);
+
+const SyscallFlag *sys_open_table(const SyscallArch *arch);
+const SyscallFlag *sys_prot_table(const SyscallArch *arch);
+const SyscallFlag *sys_map_table(const SyscallArch *arch);
+int sys_open_flags_to_host(const SyscallArch *arch, uint64_t target);
+uint64_t sys_open_flags_to_target(const SyscallArch *arch, int host);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * Signal system calls, first step: bookkeeping only. rt_sigaction stores
+ * the guest's actions and returns the previous one in the guest's layout;
+ * rt_sigprocmask keeps a per-thread guest mask; sigaltstack records the
+ * guest's alternate stack. None of it reaches the host yet: delivering
+ * signals to guest handlers (host handlers, guest signal frames,
+ * rt_sigreturn, SA_RESTART) is a later issue, and until then host signals
+ * keep their host dispositions, so for example a guest's SIGINT handler is
+ * recorded but Ctrl-C still ends the process.
+ *
+ * kill, tkill and tgkill pass through: signal numbers are the asm-generic
+ * ones on both sides, and a signal sent to ourselves with the default
+ * action (abort's SIGABRT) then does what it should.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "syscall/internal.h"
+
+_Static_assert(SIGKILL == TARGET_SIGKILL && SIGSTOP == TARGET_SIGSTOP &&
+                   SIGUSR1 == 10 && SIGCHLD == 17 && SIGSYS == 31,
+               "host signal numbers are not the asm-generic ones");
+
+#define SIG_BIT(s) (1ull << ((s)-1))
+#define UNBLOCKABLE (SIG_BIT(TARGET_SIGKILL) | SIG_BIT(TARGET_SIGSTOP))
+
+typedef struct GuestSigaction {
+    uint64_t handler;
+    uint64_t flags;
+    uint64_t restorer;
+    target_sigset mask;
+} GuestSigaction;
+
+/* Actions are per process; index by signal number (0 unused). */
+static pthread_mutex_t actions_lock = PTHREAD_MUTEX_INITIALIZER;
+static GuestSigaction actions[TARGET_NSIG + 1];
+
+/* Mask and alternate stack are per thread. */
+static __thread target_sigset guest_mask;
+static __thread target_stack guest_altstack = {.ss_flags = TARGET_SS_DISABLE};
+
+static int get_action(const SyscallArch *arch, uint64_t addr,
+                      GuestSigaction *ga)
+{
+    if (arch->sa_restorer) {
+        target_sigaction_restorer t;
+        if (guest_copy_from(&t, addr, sizeof(t)) != 0) {
+            return -EFAULT;
+        }
+        *ga = (GuestSigaction){t.handler, t.flags, t.restorer, t.mask};
+    } else {
+        target_sigaction t;
+        if (guest_copy_from(&t, addr, sizeof(t)) != 0) {
+            return -EFAULT;
+        }
+        *ga = (GuestSigaction){t.handler, t.flags, 0, t.mask};
+    }
+    return 0;
+}
+
+static int put_action(const SyscallArch *arch, uint64_t addr,
+                      const GuestSigaction *ga)
+{
+    if (arch->sa_restorer) {
+        target_sigaction_restorer t = {.handler = ga->handler,
+                                       .flags = ga->flags,
+                                       .restorer = ga->restorer,
+                                       .mask = ga->mask};
+        return guest_copy_to(addr, &t, sizeof(t)) ? -EFAULT : 0;
+    }
+    target_sigaction t = {
+        .handler = ga->handler, .flags = ga->flags, .mask = ga->mask};
+    return guest_copy_to(addr, &t, sizeof(t)) ? -EFAULT : 0;
+}
+
+int64_t sys_rt_sigaction(SyscallCtx *c, const uint64_t *a)
+{
+    int sig = (int)a[0];
+    if (a[3] != sizeof(target_sigset) || sig < 1 || sig > TARGET_NSIG) {
+        return -EINVAL;
+    }
+    GuestSigaction na;
+    if (a[1]) {
+        if (sig == TARGET_SIGKILL || sig == TARGET_SIGSTOP) {
+            return -EINVAL;
+        }
+        int r = get_action(c->arch, a[1], &na);
+        if (r < 0) {
+            return r;
+        }
+        na.mask &= ~UNBLOCKABLE;
+    }
+    pthread_mutex_lock(&actions_lock);
+    GuestSigaction old = actions[sig];
+    if (a[1]) {
+        actions[sig] = na;
+    }
+    pthread_mutex_unlock(&actions_lock);
+    return a[2] ? put_action(c->arch, a[2], &old) : 0;
+}
+
+int64_t sys_rt_sigprocmask(SyscallCtx *c, const uint64_t *a)
+{
+    if (a[3] != sizeof(target_sigset)) {
+        return -EINVAL;
+    }
+    target_sigset old = guest_mask;
+    if (a[1]) {
+        target_sigset set;
+        if (guest_copy_from(&set, a[1], sizeof(set)) != 0) {
+            return -EFAULT;
+        }
+        switch ((int)a[0]) {
+        case TARGET_SIG_BLOCK:
+            guest_mask |= set;
+            break;
+        case TARGET_SIG_UNBLOCK:
+            guest_mask &= ~set;
+            break;
+        case TARGET_SIG_SETMASK:
+            guest_mask = set;
+            break;
+        default:
+            return -EINVAL;
+        }
+        guest_mask &= ~UNBLOCKABLE;
+    }
+    if (a[2] && guest_copy_to(a[2], &old, sizeof(old)) != 0) {
+        return -EFAULT;
+    }
+    return 0;
+}
+
+int64_t sys_sigaltstack(SyscallCtx *c, const uint64_t *a)
+{
+    /* Whether the guest is running on the stack needs its stack pointer,
+     * which belongs to signal delivery: never "on stack" until then. */
+    target_stack old = guest_altstack;
+    if (a[0]) {
+        target_stack ns;
+        if (guest_copy_from(&ns, a[0], sizeof(ns)) != 0) {
+            return -EFAULT;
+        }
+        uint32_t mode = (uint32_t)ns.ss_flags & ~TARGET_SS_AUTODISARM;
+        if (mode != 0 && mode != TARGET_SS_DISABLE &&
+            mode != TARGET_SS_ONSTACK) {
+            return -EINVAL;
+        }
+        if (mode == TARGET_SS_DISABLE) {
+            ns.ss_sp = 0;
+            ns.ss_size = 0;
+        } else {
+            uint32_t min = c->arch->minsigstksz ? c->arch->minsigstksz
+                                                : TARGET_MINSIGSTKSZ;
+            if (ns.ss_size < min) {
+                return -ENOMEM;
+            }
+            /* SS_ONSTACK on input means the same as 0. */
+            ns.ss_flags =
+                (int32_t)((uint32_t)ns.ss_flags & TARGET_SS_AUTODISARM);
+        }
+        ns.pad = 0;
+        guest_altstack = ns;
+    }
+    if (a[1]) {
+        target_stack t = old;
+        if (old.ss_size == 0) {
+            t.ss_flags = TARGET_SS_DISABLE;
+        }
+        t.pad = 0;
+        if (guest_copy_to(a[1], &t, sizeof(t)) != 0) {
+            return -EFAULT;
+        }
+    }
+    return 0;
+}
+
+int64_t sys_kill(SyscallCtx *c, const uint64_t *a)
+{
+    return sys_ret(kill((pid_t)a[0], (int)a[1]));
+}
+
+int64_t sys_tkill(SyscallCtx *c, const uint64_t *a)
+{
+    return sys_ret(syscall(SYS_tkill, (pid_t)a[0], (int)a[1]));
+}
+
+int64_t sys_tgkill(SyscallCtx *c, const uint64_t *a)
+{
+    return sys_ret(syscall(SYS_tgkill, (pid_t)a[0], (pid_t)a[1], (int)a[2]));
+}

@@ -1,0 +1,98 @@
+/*
+ * The system call layer as linux-user sees it: one entry point,
+ * vemu_syscall, that runs a guest system call given its number and six
+ * argument registers and returns what the guest's return register gets
+ * (a value, or -errno in the guest's numbering).
+ *
+ * What a guest architecture supplies is a SyscallArch: its uname machine
+ * string, the names of its syscall numbers (the X-macro list in
+ * linux-user/generic/syscall-nr.h for asm-generic guests), and the few
+ * ABI details that differ between the asm-generic guests. Implementations
+ * are found by name in syscall/table.def, so one table serves every guest.
+ *
+ * Guest memory is reached only through linux-user/guest-mem.h; guest paths
+ * go through linux-user/sysroot.h (-L). Host fds are guest fds.
+ */
+#ifndef VEMU_SYSCALL_SYSCALL_H
+#define VEMU_SYSCALL_SYSCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcg/exec.h"
+
+/* One named bit (or multi-bit field value) of a flags argument: drives
+ * both the guest-to-host translation and the -strace decoding. Arrays end
+ * with an entry whose name is NULL. */
+typedef struct SyscallFlag {
+    uint64_t target; /* guest value */
+    uint64_t host;   /* host value (0: accepted, dropped on the host) */
+    const char *name;
+} SyscallFlag;
+
+typedef struct SyscallArch {
+    const char *machine;      /* uname -m: "riscv64", "aarch64" */
+    const char *const *names; /* guest syscall number -> name, or NULL */
+    unsigned nr_count;        /* entries in names[] */
+    /* Open flags other than the access mode (O_ACCMODE, the same for all),
+     * NULL for the asm-generic table (syscall_generic_open_flags). */
+    const SyscallFlag *open_flags;
+    /* mmap/mprotect PROT_ bits and mmap MAP_ bits (beyond the MAP_TYPE
+     * field), NULL for asm-generic. Unknown guest bits are dropped. */
+    const SyscallFlag *prot_flags;
+    const SyscallFlag *map_flags;
+    bool sa_restorer;     /* struct sigaction has sa_restorer (aarch64) */
+    uint32_t minsigstksz; /* MINSIGSTKSZ; 0 means 2048 (asm-generic) */
+
+    /* Filled by syscall_arch_init: guest number -> table index + 1
+     * (0: not implemented). */
+    const uint16_t *impl_index;
+} SyscallArch;
+
+/* The asm-generic tables, for per-arch SyscallArch definitions. */
+extern const char *const syscall_generic_names[];
+extern const unsigned syscall_generic_nr_count;
+extern const SyscallFlag syscall_generic_open_flags[];
+extern const SyscallFlag syscall_generic_prot_flags[];
+extern const SyscallFlag syscall_generic_map_flags[];
+
+/* Connect the arch's syscall names to the table's implementations. Call
+ * once at start-up, before vemu_syscall (not thread-safe); returns 0, or
+ * -1 with one line on stderr if two numbers name the same implemented
+ * call. Idempotent. */
+int syscall_arch_init(SyscallArch *arch);
+
+/* Run guest syscall nr with args[0..5]. Returns the guest's return value:
+ * >= 0, or -errno (guest numbering). Unknown numbers give -ENOSYS. With
+ * strace on, prints one line on stderr. */
+int64_t vemu_syscall(CPUState *cpu, const SyscallArch *arch, int nr,
+                     const uint64_t args[6]);
+
+/* Name of guest syscall nr, or NULL. */
+const char *syscall_name(const SyscallArch *arch, int nr);
+
+/*
+ * exit and exit_group call this hook (status is the guest's full int,
+ * group is true for exit_group). The CPU loop supplies one that ends the
+ * thread or the process; if it returns, vemu_syscall returns 0 and the
+ * caller must stop running that CPU. Without a hook, both call exit(status)
+ * (correct while guests have one thread).
+ */
+typedef void (*SyscallExitHook)(CPUState *cpu, int status, bool group);
+void syscall_set_exit_hook(SyscallExitHook hook);
+
+/*
+ * -strace: one line per syscall on stderr, "PID name(args) = result",
+ * with errors as "-1 errno=N (message)". Set by the -strace option or by
+ * the environment variable VEMU_STRACE (any value but "" and "0"), read
+ * by syscall_strace_from_env.
+ */
+extern bool syscall_strace;
+void syscall_strace_from_env(void);
+
+/* The guest program's path as the guest should see it through
+ * /proc/self/exe (readlinkat) and the host file opened for it (openat).
+ * NULL: /proc/self/exe is passed to the host as is. */
+void syscall_set_exe_path(const char *guest_path, const char *host_path);
+
+#endif
