@@ -19,7 +19,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 MESON_ARGS=${MESON_ARGS:-}
 
 PACKAGES=(meson ninja-build pkg-config libglib2.0-dev libcapstone-dev
-          libelf-dev check gcc)
+          libelf-dev check gcc gcc-riscv64-linux-gnu)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

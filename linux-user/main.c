@@ -1,0 +1,415 @@
+/*
+ * The user-mode main program shared by every vemu-<arch>: qemu-user style
+ * options and environment variables, guest address space set-up, ELF
+ * loading, the initial stack, and the CPU loop that turns the runtime's
+ * exceptions into system calls and (for now fatal) guest signals.
+ *
+ * Order matters: the guest space is reserved before the runtime starts,
+ * because generated code bakes in tcg_guest_addr_bits; the stack is mapped
+ * after the program, because ET_EXEC segments map at fixed addresses.
+ * Every error before the guest starts is one line on stderr naming the
+ * problem, and exit status 1 (2 for bad usage).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "linux-user/guest-mem.h"
+#include "linux-user/sysroot.h"
+#include "linux-user/user-arch.h"
+
+#define VEMU_VERSION "0.1.0"
+
+extern char **environ;
+
+typedef struct Options {
+    const char *sysroot;
+    const char *argv0;
+    const char *log_items;
+    const char *log_file;
+    const char *backend;
+    bool strace;
+    bool one_insn_per_tb;
+    char **env; /* the guest environment, NULL-terminated */
+    size_t envc;
+} Options;
+
+static const char *prog_name = "vemu";
+
+static void usage(FILE *f, const UserArch *arch)
+{
+    fprintf(f,
+            "usage: vemu-%s [options] program [arguments...]\n"
+            "Run a Linux %s program on this host.\n\n"
+            "Options (environment variable in brackets):\n"
+            "  -h                 print this help and exit\n"
+            "  -version           print the version and exit\n"
+            "  -L path            guest root for absolute paths, as a chroot "
+            "with host fallback [VEMU_LD_PREFIX]\n"
+            "  -E var=value       set a variable in the guest's environment\n"
+            "  -U var             remove a variable from the guest's "
+            "environment\n"
+            "  -0 argv0           the program's argv[0] (default: program)\n"
+            "  -strace            log system calls [VEMU_STRACE]\n"
+            "  -d item[,...]      log translation (-d help lists them) "
+            "[VEMU_LOG]\n"
+            "  -D file            write the log to file [VEMU_LOG_FILENAME]\n"
+            "  -one-insn-per-tb   translate one guest instruction per block\n"
+            "  -B native|tci      code generator: native x86-64 (default) or "
+            "the interpreter [VEMU_BACKEND]\n",
+            arch->name, arch->name);
+}
+
+static void env_unset(Options *o, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < o->envc; i++) {
+        if (!strncmp(o->env[i], name, n) && o->env[i][n] == '=') {
+            memmove(&o->env[i], &o->env[i + 1], (o->envc - i) * sizeof(char *));
+            o->envc--;
+            return;
+        }
+    }
+}
+
+static void env_set(Options *o, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    char *name = strndup(assignment, (size_t)(eq - assignment));
+    env_unset(o, name);
+    free(name);
+    o->env = realloc(o->env, (o->envc + 2) * sizeof(char *));
+    o->env[o->envc++] = (char *)assignment;
+    o->env[o->envc] = NULL;
+}
+
+static void env_init(Options *o)
+{
+    size_t n = 0;
+    while (environ[n]) {
+        n++;
+    }
+    o->env = calloc(n + 1, sizeof(char *));
+    memcpy(o->env, environ, n * sizeof(char *));
+    o->envc = n;
+}
+
+/* Options come first; the first non-option is the program. Returns the
+ * index of the program in argv, or exits. */
+static int parse_options(const UserArch *arch, Options *o, int argc,
+                         char **argv)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *opt = argv[i];
+        if (opt[1] == '-') {
+            opt++; /* accept --opt as well as -opt */
+        }
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        }
+        bool takes_arg = !strcmp(opt, "-L") || !strcmp(opt, "-E") ||
+                         !strcmp(opt, "-U") || !strcmp(opt, "-0") ||
+                         !strcmp(opt, "-d") || !strcmp(opt, "-D") ||
+                         !strcmp(opt, "-B");
+        const char *val = NULL;
+        if (takes_arg) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "%s: option '%s' needs an argument\n",
+                        prog_name, argv[i]);
+                exit(2);
+            }
+            val = argv[++i];
+        }
+        if (!strcmp(opt, "-h") || !strcmp(opt, "-help")) {
+            usage(stdout, arch);
+            exit(0);
+        } else if (!strcmp(opt, "-version")) {
+            printf("vemu-%s version %s\n", arch->name, VEMU_VERSION);
+            exit(0);
+        } else if (!strcmp(opt, "-L")) {
+            o->sysroot = val;
+        } else if (!strcmp(opt, "-E")) {
+            if (!strchr(val, '=')) {
+                fprintf(stderr, "%s: -E expects var=value, got '%s'\n",
+                        prog_name, val);
+                exit(2);
+            }
+            env_set(o, val);
+        } else if (!strcmp(opt, "-U")) {
+            env_unset(o, val);
+        } else if (!strcmp(opt, "-0")) {
+            o->argv0 = val;
+        } else if (!strcmp(opt, "-d")) {
+            o->log_items = val;
+        } else if (!strcmp(opt, "-D")) {
+            o->log_file = val;
+        } else if (!strcmp(opt, "-B")) {
+            o->backend = val;
+        } else if (!strcmp(opt, "-strace")) {
+            o->strace = true;
+        } else if (!strcmp(opt, "-one-insn-per-tb") ||
+                   !strcmp(opt, "-singlestep")) {
+            o->one_insn_per_tb = true;
+        } else {
+            fprintf(stderr, "%s: unknown option '%s' (try -h)\n", prog_name,
+                    argv[i]);
+            exit(2);
+        }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "%s: no program given (try -h)\n", prog_name);
+        exit(2);
+    }
+    return i;
+}
+
+/* The loader's view of guest memory, on guest-mem.c. */
+static int mem_map(void *opaque, uint64_t addr, uint64_t len, int prot,
+                   bool fixed, uint64_t *out)
+{
+    int64_t r = guest_mmap(
+        addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? MAP_FIXED : 0),
+        -1, 0);
+    if (r < 0) {
+        return (int)r;
+    }
+    *out = (uint64_t)r;
+    return 0;
+}
+
+static int mem_protect(void *opaque, uint64_t addr, uint64_t len, int prot)
+{
+    return guest_mprotect(addr, len, prot);
+}
+
+static int mem_unmap(void *opaque, uint64_t addr, uint64_t len)
+{
+    return guest_munmap(addr, len);
+}
+
+static void *mem_g2h(void *opaque, uint64_t addr)
+{
+    return guest_page_flags(addr) ? g2h(addr) : NULL;
+}
+
+static int open_in_sysroot(void *opaque, const char *path)
+{
+    int fd = sysroot_open(path, O_RDONLY | O_CLOEXEC, 0);
+    return fd < 0 ? -errno : fd;
+}
+
+static bool fetch_ok(uint64_t addr, size_t len)
+{
+    return guest_range_ok(addr, len, PAGE_EXEC);
+}
+
+static const char *signal_label(int sig)
+{
+    switch (sig) {
+    case SIGSEGV:
+        return "Segmentation fault";
+    case SIGBUS:
+        return "Bus error";
+    case SIGILL:
+        return "Illegal instruction";
+    case SIGTRAP:
+        return "Trace/breakpoint trap";
+    case SIGFPE:
+        return "Floating point exception";
+    default:
+        return strsignal(sig);
+    }
+}
+
+static const UserArch *user_arch;
+
+_Noreturn void user_fatal_signal(CPUState *cpu, int sig, uint64_t addr)
+{
+    fflush(stdout);
+    fprintf(stderr,
+            "%s: uncaught target signal %d (%s) at pc 0x%llx, address "
+            "0x%llx\n",
+            prog_name, sig, signal_label(sig),
+            (unsigned long long)user_arch->cpu_pc(cpu),
+            (unsigned long long)addr);
+    /* Die by the same signal so the parent sees WIFSIGNALED, but leave no
+     * core file of the emulator itself. */
+    struct rlimit nocore = {0, 0};
+    setrlimit(RLIMIT_CORE, &nocore);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+static void cpu_loop(const UserArch *arch, CPUState *cpu)
+{
+    for (;;) {
+        int excp = cpu_exec(cpu);
+        switch (excp) {
+        case EXCP_INTERRUPT:
+            break;
+        case EXCP_SEGV:
+            user_fatal_signal(cpu, SIGSEGV, cpu->fault_addr);
+        case EXCP_UNALIGNED:
+            user_fatal_signal(cpu, SIGBUS, cpu->fault_addr);
+        default:
+            if (excp >= EXCP_RUNTIME_BASE) {
+                fprintf(stderr, "%s: internal error: exception 0x%x\n",
+                        prog_name, excp);
+                abort();
+            }
+            arch->handle_exception(cpu, excp);
+            break;
+        }
+    }
+}
+
+static const TCGBackend *pick_backend(const Options *o)
+{
+    const char *name = o->backend ? o->backend : getenv("VEMU_BACKEND");
+    if (!name || !*name) {
+        return &tcg_backend_x86_64;
+    }
+    const TCGBackend *be = tcg_backend_by_name(name);
+    if (!be) {
+        fprintf(stderr, "%s: unknown code generator '%s' (native or tci)\n",
+                prog_name, name);
+        exit(2);
+    }
+    return be;
+}
+
+int linux_user_main(const UserArch *arch, int argc, char **argv)
+{
+    static char name_buf[64];
+    snprintf(name_buf, sizeof(name_buf), "vemu-%s", arch->name);
+    prog_name = name_buf;
+    user_arch = arch;
+
+    Options o = {0};
+    env_init(&o);
+    int prog = parse_options(arch, &o, argc, argv);
+    const char *path = argv[prog];
+
+    /* Logging and tracing, options over environment. */
+    const char *log_items = o.log_items ? o.log_items : getenv("VEMU_LOG");
+    const char *log_file =
+        o.log_file ? o.log_file : getenv("VEMU_LOG_FILENAME");
+    if (log_items && *log_items) {
+        int r = tcg_log_parse(log_items);
+        if (r < 0) {
+            exit(2);
+        }
+        if (r > 0) {
+            exit(0); /* -d help */
+        }
+    }
+    if (log_file && *log_file && tcg_log_set_file(log_file) < 0) {
+        exit(1);
+    }
+    syscall_strace_from_env();
+    if (o.strace) {
+        syscall_strace = true;
+    }
+    if (o.sysroot) {
+        if (sysroot_set(o.sysroot) < 0) {
+            fprintf(stderr, "%s: -L %s: %s\n", prog_name, o.sysroot,
+                    strerror(errno));
+            exit(1);
+        }
+    } else if (sysroot_set_from_env() < 0) {
+        fprintf(stderr, "%s: VEMU_LD_PREFIX=%s: %s\n", prog_name,
+                getenv("VEMU_LD_PREFIX"), strerror(errno));
+        exit(1);
+    }
+    const TCGBackend *backend = pick_backend(&o);
+
+    /* Guest space first: the code generator depends on its size. */
+    uint64_t limit = 1ull << arch->addr_bits;
+    uint64_t stack_top = limit;
+    uint64_t stack_base = stack_top - arch->stack_size;
+    /* A gap below the stack, as Linux leaves for stack growth. */
+    uint64_t mmap_base = stack_base - (128ull << 20);
+    if (guest_mem_init(arch->addr_bits, mmap_base) < 0) {
+        exit(1);
+    }
+    if (syscall_arch_init(arch->sys) < 0) {
+        fprintf(stderr, "%s: internal error: syscall table\n", prog_name);
+        exit(1);
+    }
+    tcg_exec_init(0, backend);
+    tcg_install_fault_handler();
+    arch->set_fetch_check(fetch_ok);
+
+    GuestMemOps mem = {
+        .map = mem_map,
+        .protect = mem_protect,
+        .unmap = mem_unmap,
+        .g2h = mem_g2h,
+        .page_size = GUEST_PAGE_SIZE,
+        .exec_base = arch->exec_base,
+        .mmap_base = mmap_base,
+        .addr_limit = limit,
+    };
+    ElfOpener opener = {.open_path = open_in_sysroot};
+    ImageInfo info;
+    char err[512];
+    if (elf_load_program(path, arch->elf, &mem, &opener, &info, err,
+                         sizeof(err)) < 0) {
+        fprintf(stderr, "%s: %s\n", prog_name, err);
+        exit(1);
+    }
+    guest_brk_init(info.start_brk);
+
+    int64_t st = guest_mmap(
+        stack_base, arch->stack_size, PROT_READ | PROT_WRITE,
+        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_STACK, -1, 0);
+    if (st < 0) {
+        fprintf(stderr, "%s: %s: cannot map the stack: %s\n", prog_name, path,
+                strerror((int)-st));
+        exit(1);
+    }
+    AuxvArch aux = {0};
+    arch->auxv(&aux);
+    aux.uid = getuid();
+    aux.euid = geteuid();
+    aux.gid = getgid();
+    aux.egid = getegid();
+    aux.clktck = (uint64_t)sysconf(_SC_CLK_TCK);
+
+    char **guest_argv = &argv[prog];
+    int guest_argc = argc - prog;
+    if (o.argv0) {
+        guest_argv = calloc((size_t)guest_argc + 1, sizeof(char *));
+        memcpy(guest_argv, &argv[prog], (size_t)guest_argc * sizeof(char *));
+        guest_argv[0] = (char *)o.argv0;
+    }
+    uint64_t sp;
+    if (elf_build_initial_stack(&mem, stack_top, stack_base, guest_argc,
+                                guest_argv, o.env, path, &info, &aux, &sp, err,
+                                sizeof(err)) < 0) {
+        fprintf(stderr, "%s: %s\n", prog_name, err);
+        exit(1);
+    }
+    char real[PATH_MAX];
+    syscall_set_exe_path(path, realpath(path, real) ? real : path);
+
+    CPUState *cpu = arch->cpu_new();
+    cpu->singlestep = o.one_insn_per_tb;
+    arch->cpu_start(cpu, info.start_pc, sp);
+    cpu_loop(arch, cpu);
+    return 0;
+}

@@ -1,0 +1,128 @@
+/*
+ * vemu-riscv64: the riscv64 user-mode guest. Everything riscv-specific the
+ * shared main program needs: the ELF identity, the address-space layout of
+ * Linux on an Sv39 machine (user space below 2^38), the system-call
+ * convention (number in a7, arguments in a0-a5, result in a0, the ecall
+ * itself not repeated), AT_HWCAP, and the fatal signals for the
+ * exceptions that are not system calls.
+ */
+#include <elf.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "linux-user/user-arch.h"
+#include "target/riscv/cpu.h"
+
+#ifndef EM_RISCV
+#define EM_RISCV 243
+#endif
+#define EF_RISCV_RVE 0x0008
+
+static const char *riscv_check_flags(uint32_t e_flags)
+{
+    if (e_flags & EF_RISCV_RVE) {
+        return "is an RV64E (embedded) binary, which vemu-riscv64 does not "
+               "run";
+    }
+    return NULL;
+}
+
+static const ElfTarget riscv_elf = {
+    .machine = EM_RISCV,
+    .elf_class = ELFCLASS64,
+    .data = ELFDATA2LSB,
+    .arch_name = "riscv64",
+    .check_flags = riscv_check_flags,
+};
+
+static SyscallArch riscv_sys = {
+    .machine = "riscv64",
+};
+
+static CPUState *riscv_cpu_new(void)
+{
+    RISCVCPU *cpu = calloc(1, sizeof(*cpu));
+    if (!cpu) {
+        abort();
+    }
+    riscv_cpu_init(cpu);
+    return &cpu->parent;
+}
+
+static void riscv_cpu_start(CPUState *cs, uint64_t pc, uint64_t sp)
+{
+    RISCVCPU *cpu = (RISCVCPU *)cs;
+    cpu->pc = pc;
+    cpu->gpr[2] = sp;
+}
+
+static uint64_t riscv_cpu_pc(CPUState *cs)
+{
+    return ((RISCVCPU *)cs)->pc;
+}
+
+/* One bit per single-letter extension, 'A' at bit 0: only what the
+ * translator implements, so glibc never picks code it cannot run. */
+#define HWCAP_EXT(c) (1ull << ((c) - 'A'))
+
+static void riscv_auxv(AuxvArch *a)
+{
+    a->hwcap =
+        HWCAP_EXT('I') | HWCAP_EXT('M') | HWCAP_EXT('A') | HWCAP_EXT('C');
+    a->minsigstksz = 2048;
+}
+
+static void riscv_handle_exception(CPUState *cs, int excp)
+{
+    RISCVCPU *cpu = (RISCVCPU *)cs;
+    switch (excp) {
+    case EXCP_RISCV_ECALL: {
+        uint64_t args[6];
+        for (int i = 0; i < 6; i++) {
+            args[i] = cpu->gpr[10 + i];
+        }
+        /* Past the ecall before the call: exit and execve never return,
+         * and a restarted call will step back explicitly. */
+        cpu->pc += 4;
+        cpu->gpr[10] =
+            (uint64_t)vemu_syscall(cs, &riscv_sys, (int)cpu->gpr[17], args);
+        /* A context switch on hardware drops any LR reservation. */
+        cpu->load_res = RISCV_NO_RESERVATION;
+        break;
+    }
+    case EXCP_RISCV_BREAKPOINT:
+        user_fatal_signal(cs, SIGTRAP, cpu->pc);
+    case EXCP_RISCV_ILLEGAL:
+        user_fatal_signal(cs, SIGILL, cpu->pc);
+    default:
+        fprintf(stderr, "vemu-riscv64: internal error: exception %d\n", excp);
+        abort();
+    }
+}
+
+static void riscv_set_fetch_check(bool (*ok)(uint64_t addr, size_t len))
+{
+    riscv_fetch_ok = ok;
+}
+
+static const UserArch riscv64_user = {
+    .name = "riscv64",
+    .elf = &riscv_elf,
+    .sys = &riscv_sys,
+    .addr_bits = 38,
+    .exec_base = 0x2aaaaab000ull, /* 2/3 of the space, as Linux */
+    .stack_size = 8ull << 20,
+    .cpu_new = riscv_cpu_new,
+    .cpu_start = riscv_cpu_start,
+    .cpu_pc = riscv_cpu_pc,
+    .auxv = riscv_auxv,
+    .handle_exception = riscv_handle_exception,
+    .set_fetch_check = riscv_set_fetch_check,
+};
+
+int main(int argc, char **argv)
+{
+    riscv_sys.names = syscall_generic_names;
+    riscv_sys.nr_count = syscall_generic_nr_count;
+    return linux_user_main(&riscv64_user, argc, argv);
+}

@@ -1,0 +1,200 @@
+/*
+ * A freestanding riscv64 Linux program (no libc: raw system calls) used to
+ * test vemu-riscv64 end to end before the F/D extensions let glibc run.
+ * The first argument picks what it does; each mode prints results that
+ * test-user.sh compares with values computed on the host.
+ *
+ * Built with: riscv64-linux-gnu-gcc -march=rv64imac_zicsr -mabi=lp64
+ *             -static -nostdlib -ffreestanding -O2
+ */
+typedef unsigned long u64;
+typedef long s64;
+
+static s64 sys6(s64 nr, s64 a, s64 b, s64 c, s64 d, s64 e, s64 f)
+{
+    register s64 a0 __asm__("a0") = a;
+    register s64 a1 __asm__("a1") = b;
+    register s64 a2 __asm__("a2") = c;
+    register s64 a3 __asm__("a3") = d;
+    register s64 a4 __asm__("a4") = e;
+    register s64 a5 __asm__("a5") = f;
+    register s64 a7 __asm__("a7") = nr;
+    __asm__ volatile("ecall"
+                     : "+r"(a0)
+                     : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
+                     : "memory");
+    return a0;
+}
+#define sys3(n, a, b, c) sys6(n, (s64)(a), (s64)(b), (s64)(c), 0, 0, 0)
+
+enum { NR_openat = 56, NR_close = 57, NR_read = 63, NR_write = 64,
+       NR_exit_group = 94, NR_uname = 160, NR_brk = 214, NR_munmap = 215,
+       NR_mmap = 222 };
+
+static u64 slen(const char *s)
+{
+    u64 n = 0;
+    while (s[n]) {
+        n++;
+    }
+    return n;
+}
+
+static void puts_(const char *s)
+{
+    sys3(NR_write, 1, s, slen(s));
+}
+
+static void putu(u64 v)
+{
+    char buf[24];
+    int i = 23;
+    buf[i] = 0;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    puts_(&buf[i]);
+}
+
+static int streq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+static _Noreturn void exit_(int code)
+{
+    sys3(NR_exit_group, code, 0, 0);
+    for (;;) {
+    }
+}
+
+/* Sum of the first n primes by trial division: integer-heavy work with
+ * loops, divisions and calls. */
+static u64 prime_sum(u64 n)
+{
+    u64 sum = 0, found = 0;
+    for (u64 c = 2; found < n; c++) {
+        int prime = 1;
+        for (u64 d = 2; d * d <= c; d++) {
+            if (c % d == 0) {
+                prime = 0;
+                break;
+            }
+        }
+        if (prime) {
+            sum += c;
+            found++;
+        }
+    }
+    return sum;
+}
+
+int main_(int argc, char **argv, char **envp, u64 *auxv)
+{
+    const char *mode = argc > 1 ? argv[1] : "hello";
+    if (streq(mode, "hello")) {
+        puts_("hello from riscv64\n");
+        return 0;
+    }
+    if (streq(mode, "args")) {
+        for (int i = 0; i < argc; i++) {
+            puts_(argv[i]);
+            puts_("\n");
+        }
+        for (char **e = envp; *e; e++) {
+            if ((*e)[0] == 'V' && (*e)[1] == 'T') { /* VT_* test vars */
+                puts_(*e);
+                puts_("\n");
+            }
+        }
+        return argc;
+    }
+    if (streq(mode, "auxv")) {
+        for (u64 *a = auxv; a[0]; a += 2) {
+            if (a[0] == 6 || a[0] == 16 || a[0] == 23) { /* PAGESZ HWCAP SECURE */
+                putu(a[0]);
+                puts_("=");
+                putu(a[1]);
+                puts_("\n");
+            }
+        }
+        return 0;
+    }
+    if (streq(mode, "primes")) {
+        putu(prime_sum(argc > 2 ? (u64)(argv[2][0] - '0') * 1000 : 1000));
+        puts_("\n");
+        return 0;
+    }
+    if (streq(mode, "cat")) { /* cat FILE */
+        s64 fd = sys6(NR_openat, -100, (s64)argv[2], 0, 0, 0, 0);
+        if (fd < 0) {
+            puts_("open failed ");
+            putu((u64)-fd);
+            puts_("\n");
+            return 3;
+        }
+        char buf[256];
+        s64 n;
+        while ((n = sys3(NR_read, fd, buf, sizeof(buf))) > 0) {
+            sys3(NR_write, 1, buf, n);
+        }
+        sys3(NR_close, fd, 0, 0);
+        return 0;
+    }
+    if (streq(mode, "memory")) {
+        u64 b0 = (u64)sys3(NR_brk, 0, 0, 0);
+        u64 b1 = (u64)sys3(NR_brk, b0 + 100000, 0, 0);
+        char *p = (char *)b0;
+        p[0] = 1;
+        p[99999] = 2;
+        char *m = (char *)sys6(NR_mmap, 0, 1 << 20, 3, 0x22, -1, 0);
+        u64 sum = 0;
+        for (int i = 0; i < (1 << 20); i += 4096) {
+            sum += (u64)m[i]; /* fresh pages read as zero */
+            m[i] = 1;
+        }
+        sys3(NR_munmap, m, 1 << 20, 0);
+        putu(b1 - b0);
+        puts_(" ");
+        putu(sum);
+        puts_(" ");
+        putu((u64)(p[0] + p[99999]));
+        puts_("\n");
+        return 0;
+    }
+    if (streq(mode, "segv")) {
+        volatile int *bad = (int *)0x10;
+        return *bad;
+    }
+    if (streq(mode, "ill")) {
+        __asm__ volatile(".word 0");
+        return 0;
+    }
+    if (streq(mode, "exit")) {
+        exit_(argv[2][0] - '0' + 40);
+    }
+    puts_("unknown mode\n");
+    return 99;
+}
+
+/* The kernel's initial stack: argc, argv..., 0, envp..., 0, auxv. */
+__asm__(".globl _start\n"
+        "_start:\n"
+        "  ld a0, 0(sp)\n"
+        "  addi a1, sp, 8\n"
+        "  slli t0, a0, 3\n"
+        "  add a2, a1, t0\n"
+        "  addi a2, a2, 8\n"
+        "  mv a3, a2\n"
+        "1: ld t1, 0(a3)\n"
+        "  addi a3, a3, 8\n"
+        "  bnez t1, 1b\n"
+        "  andi sp, sp, -16\n"
+        "  call main_\n"
+        "  li a7, 94\n"
+        "  ecall\n");
