@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Set up and build vemu (scripts/setup.sh), then run the bundled example:
-# vemu-selftest runs a small program for the toy guest on the native x86-64
-# backend and on the interpreter and checks that both agree.
+# Set up and build vemu (scripts/setup.sh), then run the bundled examples:
+# 1. vemu-riscv64 runs a bundled riscv64 Linux program (tests/user-riscv64/
+#    guest.c, cross-built by the build), which prints a greeting and the
+#    sum of the first 3000 primes;
+# 2. vemu-selftest runs a toy-guest program on the native x86-64 backend
+#    and on the interpreter and checks that both agree with C.
 #
 # Arguments go to vemu-selftest (e.g. -d in_asm,out_asm).
 # Environment: BUILD_DIR (default: build).
@@ -13,9 +16,19 @@ export BUILD_DIR
 
 bash scripts/setup.sh
 
-exe="$BUILD_DIR/tests/toy/vemu-selftest"
-if [ ! -x "$exe" ]; then
-  echo "demo: $exe was not built (is -Dtests=false set?)" >&2
-  exit 1
-fi
-exec "$exe" "$@"
+vemu="$BUILD_DIR/linux-user/riscv64/vemu-riscv64"
+guest="$BUILD_DIR/tests/user-riscv64/guest-riscv64"
+selftest="$BUILD_DIR/tests/toy/vemu-selftest"
+for f in "$vemu" "$guest" "$selftest"; do
+  if [ ! -e "$f" ]; then
+    echo "demo: $f was not built (is -Dtests=false set?)" >&2
+    exit 1
+  fi
+done
+
+echo "== $vemu $guest"
+"$vemu" "$guest"
+echo "== $vemu $guest primes 3   (sum of the first 3000 primes)"
+"$vemu" "$guest" primes 3
+echo "== $selftest"
+exec "$selftest" "$@"
