@@ -262,9 +262,16 @@ static void cpu_loop(const UserArch *arch, CPUState *cpu)
         case EXCP_INTERRUPT:
             break;
         case EXCP_SEGV:
-            user_fatal_signal(cpu, SIGSEGV, cpu->fault_addr);
+            /* Mapped but not permitted, or not mapped at all. */
+            user_force_signal(cpu, SIGSEGV,
+                              guest_page_flags(cpu->fault_addr)
+                                  ? TARGET_SEGV_ACCERR
+                                  : TARGET_SEGV_MAPERR,
+                              cpu->fault_addr);
+            break;
         case EXCP_UNALIGNED:
-            user_fatal_signal(cpu, SIGBUS, cpu->fault_addr);
+            user_force_signal(cpu, SIGBUS, TARGET_BUS_ADRALN, cpu->fault_addr);
+            break;
         default:
             if (excp >= EXCP_RUNTIME_BASE) {
                 fprintf(stderr, "%s: internal error: exception 0x%x\n",
@@ -404,6 +411,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog_name, err);
         exit(1);
     }
+    user_signal_init(arch);
     char real[PATH_MAX];
     syscall_set_exe_path(path, realpath(path, real) ? real : path);
 

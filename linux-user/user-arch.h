@@ -39,6 +39,20 @@ typedef struct UserArch {
     /* Install a hook so instruction fetch is refused from guest pages that
      * are not mapped executable. */
     void (*set_fetch_check)(bool (*ok)(uint64_t addr, size_t len));
+
+    /* Signals (linux-user/signal.c decides what to deliver; these build
+     * and read the architecture's rt_sigframe). */
+    uint64_t (*cpu_sp)(CPUState *cpu);
+    /* Map the sigreturn trampoline page; returns its guest address or 0. */
+    uint64_t (*install_sigtramp)(void);
+    /* Push a frame for sig below sp and point the CPU at the handler.
+     * info is the guest siginfo (128 bytes). 0 or -EFAULT. */
+    int (*setup_frame)(CPUState *cpu, int sig, const uint8_t *info,
+                       const SignalAction *act, uint64_t old_mask, uint64_t sp,
+                       uint64_t sigtramp);
+    /* rt_sigreturn: reload the registers from the frame at the current sp
+     * and return the saved mask. 0 or -EFAULT. */
+    int (*restore_frame)(CPUState *cpu, uint64_t *mask);
 } UserArch;
 
 int linux_user_main(const UserArch *arch, int argc, char **argv);
@@ -47,5 +61,20 @@ int linux_user_main(const UserArch *arch, int argc, char **argv);
  * later issue): report it the way qemu-user does and die by the same
  * signal, without leaving a host core file. */
 _Noreturn void user_fatal_signal(CPUState *cpu, int sig, uint64_t addr);
+
+/* linux-user/signal.c: deliver a synchronous signal (a fault raised by the
+ * guest's own instruction) to the guest's handler, or die by it when there
+ * is none, it is ignored or blocked (as Linux forces such signals). */
+void user_signal_init(const UserArch *arch);
+void user_force_signal(CPUState *cpu, int sig, int code, uint64_t addr);
+
+/* si_code values of the faults delivered (asm-generic). */
+enum {
+    TARGET_SEGV_MAPERR = 1,
+    TARGET_SEGV_ACCERR = 2,
+    TARGET_BUS_ADRALN = 1,
+    TARGET_ILL_ILLOPC = 1,
+    TARGET_TRAP_BRKPT = 1,
+};
 
 #endif

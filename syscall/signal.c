@@ -1,12 +1,12 @@
 /*
- * Signal system calls, first step: bookkeeping only. rt_sigaction stores
- * the guest's actions and returns the previous one in the guest's layout;
- * rt_sigprocmask keeps a per-thread guest mask; sigaltstack records the
- * guest's alternate stack. None of it reaches the host yet: delivering
- * signals to guest handlers (host handlers, guest signal frames,
- * rt_sigreturn, SA_RESTART) is a later issue, and until then host signals
- * keep their host dispositions, so for example a guest's SIGINT handler is
- * recorded but Ctrl-C still ends the process.
+ * Signal system calls: rt_sigaction stores the guest's actions and returns
+ * the previous one in the guest's layout; rt_sigprocmask keeps a per-thread
+ * guest mask; sigaltstack records the guest's alternate stack;
+ * rt_sigreturn hands over to linux-user, which owns the registers. The
+ * state is exported (syscall.h) to linux-user/signal.c, which delivers
+ * synchronous signals (faults) to guest handlers. Asynchronous host signals
+ * still keep their host dispositions, so a guest's SIGINT handler is
+ * recorded but Ctrl-C still ends the process (a later issue).
  *
  * kill, tkill and tgkill pass through: signal numbers are the asm-generic
  * ones on both sides, and a signal sent to ourselves with the default
@@ -191,4 +191,44 @@ int64_t sys_tkill(SyscallCtx *c, const uint64_t *a)
 int64_t sys_tgkill(SyscallCtx *c, const uint64_t *a)
 {
     return sys_ret(syscall(SYS_tgkill, (pid_t)a[0], (pid_t)a[1], (int)a[2]));
+}
+
+int64_t (*syscall_sigreturn_hook)(CPUState *cpu);
+
+int64_t sys_rt_sigreturn(SyscallCtx *c, const uint64_t *a)
+{
+    return syscall_sigreturn_hook ? syscall_sigreturn_hook(c->cpu) : -ENOSYS;
+}
+
+void signal_get_action(int sig, SignalAction *out)
+{
+    pthread_mutex_lock(&actions_lock);
+    GuestSigaction ga = actions[sig];
+    pthread_mutex_unlock(&actions_lock);
+    *out = (SignalAction){ga.handler, ga.flags, ga.restorer, ga.mask};
+}
+
+void signal_set_action(int sig, const SignalAction *in)
+{
+    pthread_mutex_lock(&actions_lock);
+    actions[sig] = (GuestSigaction){in->handler, in->flags, in->restorer,
+                                    in->mask & ~UNBLOCKABLE};
+    pthread_mutex_unlock(&actions_lock);
+}
+
+uint64_t signal_get_mask(void)
+{
+    return guest_mask;
+}
+
+void signal_set_mask(uint64_t mask)
+{
+    guest_mask = mask & ~UNBLOCKABLE;
+}
+
+void signal_get_altstack(uint64_t *sp, uint64_t *size, int *flags)
+{
+    *sp = guest_altstack.ss_sp;
+    *size = guest_altstack.ss_size;
+    *flags = guest_altstack.ss_flags;
 }

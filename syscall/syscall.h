@@ -95,4 +95,27 @@ void syscall_strace_from_env(void);
  * NULL: /proc/self/exe is passed to the host as is. */
 void syscall_set_exe_path(const char *guest_path, const char *host_path);
 
+/*
+ * Signal state shared with linux-user/signal.c, which delivers signals:
+ * the process's actions, the calling thread's mask and alternate stack.
+ * Signal numbers are asm-generic (1..64); masks have bit sig-1.
+ */
+typedef struct SignalAction {
+    uint64_t handler; /* 0 SIG_DFL, 1 SIG_IGN, else a guest address */
+    uint64_t flags;   /* guest SA_* */
+    uint64_t restorer;
+    uint64_t mask;
+} SignalAction;
+void signal_get_action(int sig, SignalAction *out);
+void signal_set_action(int sig, const SignalAction *in);
+uint64_t signal_get_mask(void);
+void signal_set_mask(uint64_t mask); /* SIGKILL/SIGSTOP stay unblocked */
+void signal_get_altstack(uint64_t *sp, uint64_t *size, int *flags);
+
+/* rt_sigreturn needs the guest's registers: linux-user installs the hook,
+ * which restores the interrupted context from the signal frame and returns
+ * SYSCALL_KEEP_REGS, telling the CPU loop not to store a result. */
+#define SYSCALL_KEEP_REGS INT64_MIN
+extern int64_t (*syscall_sigreturn_hook)(CPUState *cpu);
+
 #endif

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "linux-user/riscv64/target-signal.h"
 #include "linux-user/user-arch.h"
 #include "target/riscv/cpu.h"
 
@@ -84,20 +85,29 @@ static void riscv_handle_exception(CPUState *cs, int excp)
         /* Past the ecall before the call: exit and execve never return,
          * and a restarted call will step back explicitly. */
         cpu->pc += 4;
-        cpu->gpr[10] =
-            (uint64_t)vemu_syscall(cs, &riscv_sys, (int)cpu->gpr[17], args);
+        int64_t ret = vemu_syscall(cs, &riscv_sys, (int)cpu->gpr[17], args);
+        if (ret != SYSCALL_KEEP_REGS) { /* rt_sigreturn set them all */
+            cpu->gpr[10] = (uint64_t)ret;
+        }
         /* A context switch on hardware drops any LR reservation. */
         cpu->load_res = RISCV_NO_RESERVATION;
         break;
     }
     case EXCP_RISCV_BREAKPOINT:
-        user_fatal_signal(cs, SIGTRAP, cpu->pc);
+        user_force_signal(cs, SIGTRAP, TARGET_TRAP_BRKPT, cpu->pc);
+        break;
     case EXCP_RISCV_ILLEGAL:
-        user_fatal_signal(cs, SIGILL, cpu->pc);
+        user_force_signal(cs, SIGILL, TARGET_ILL_ILLOPC, cpu->pc);
+        break;
     default:
         fprintf(stderr, "vemu-riscv64: internal error: exception %d\n", excp);
         abort();
     }
+}
+
+static uint64_t riscv_cpu_sp(CPUState *cs)
+{
+    return ((RISCVCPU *)cs)->gpr[2];
 }
 
 static void riscv_set_fetch_check(bool (*ok)(uint64_t addr, size_t len))
@@ -118,6 +128,10 @@ static const UserArch riscv64_user = {
     .auxv = riscv_auxv,
     .handle_exception = riscv_handle_exception,
     .set_fetch_check = riscv_set_fetch_check,
+    .cpu_sp = riscv_cpu_sp,
+    .install_sigtramp = riscv_install_sigtramp,
+    .setup_frame = riscv_setup_frame,
+    .restore_frame = riscv_restore_frame,
 };
 
 int main(int argc, char **argv)

@@ -4,9 +4,16 @@
  * The first argument picks what it does; each mode prints results that
  * test-user.sh compares with values computed on the host.
  *
- * Built with: riscv64-linux-gnu-gcc -march=rv64imac_zicsr -mabi=lp64
- *             -static -nostdlib -ffreestanding -O2
+ * Built with: riscv64-linux-gnu-gcc -I/usr/riscv64-linux-gnu/include
+ *             -march=rv64imac_zicsr -mabi=lp64 -static -nostdlib
+ *             -ffreestanding -O2 (the kernel's uapi headers give the signal
+ *             frame layout, so the test does not trust vemu's own)
  */
+#include <asm/siginfo.h>
+#include <asm/signal.h>
+#include <asm/sigcontext.h>
+#include <asm/ucontext.h>
+
 typedef unsigned long u64;
 typedef long s64;
 
@@ -27,7 +34,7 @@ static s64 sys6(s64 nr, s64 a, s64 b, s64 c, s64 d, s64 e, s64 f)
 }
 #define sys3(n, a, b, c) sys6(n, (s64)(a), (s64)(b), (s64)(c), 0, 0, 0)
 
-enum { NR_openat = 56, NR_close = 57, NR_read = 63, NR_write = 64,
+enum { NR_rt_sigaction = 134, NR_rt_sigprocmask = 135, NR_openat = 56, NR_close = 57, NR_read = 63, NR_write = 64,
        NR_exit_group = 94, NR_uname = 160, NR_brk = 214, NR_munmap = 215,
        NR_mmap = 222 };
 
@@ -93,6 +100,8 @@ static u64 prime_sum(u64 n)
     }
     return sum;
 }
+
+static int signal_mode(const char *mode);
 
 int main_(int argc, char **argv, char **envp, u64 *auxv)
 {
@@ -178,13 +187,116 @@ int main_(int argc, char **argv, char **envp, u64 *auxv)
     if (streq(mode, "exit")) {
         exit_(argv[2][0] - '0' + 40);
     }
+    int r = signal_mode(mode);
+    if (r >= 0) {
+        return r;
+    }
     puts_("unknown mode\n");
     return 99;
+}
+
+/* Signals: the handler checks what Linux's frame gives it (layout from
+ * the kernel's uapi headers, not from vemu), skips the faulting
+ * instruction by editing the saved pc and plants a value in a saved
+ * register to prove rt_sigreturn restores the context. */
+static volatile u64 seen_sig, seen_addr, seen_code, seen_pc, seen_mask;
+
+static void handler(int sig, siginfo_t *info, void *ctx)
+{
+    struct ucontext *uc = ctx;
+    seen_sig = (u64)sig;
+    seen_addr = (u64)info->si_addr;
+    seen_code = (u64)info->si_code;
+    seen_pc = uc->uc_mcontext.sc_regs.pc;
+    u64 cur = 0;
+    sys6(NR_rt_sigprocmask, 0, 0, (s64)&cur, 8, 0, 0); /* SIG_BLOCK, NULL */
+    seen_mask = cur;
+    uc->uc_mcontext.sc_regs.pc += 4;
+    uc->uc_mcontext.sc_regs.a0 = 1234;
+}
+
+struct ksigaction { u64 handler, flags, mask; };
+
+static void set_handler(int sig, u64 flags)
+{
+    struct ksigaction act = {(u64)handler, flags | 4 /* SA_SIGINFO */, 0};
+    sys6(NR_rt_sigaction, sig, (s64)&act, 0, 8, 0, 0);
+}
+
+extern char fault_insn[], ill_insn[];
+
+__attribute__((noinline)) static u64 faulting_load(u64 addr)
+{
+    register u64 a0 __asm__("a0") = addr;
+    __asm__ volatile(".option push\n.option norvc\n"
+                     ".globl fault_insn\nfault_insn: ld a0, 0(a0)\n"
+                     ".option pop"
+                     : "+r"(a0)::"memory");
+    return a0;
+}
+
+__attribute__((noinline)) static u64 illegal_insn(void)
+{
+    register u64 a0 __asm__("a0") = 0;
+    __asm__ volatile(".globl ill_insn\nill_insn: .word 0xffffffff"
+                     : "+r"(a0)::"memory");
+    return a0;
+}
+
+static void report(u64 ret)
+{
+    putu(ret);
+    puts_(" ");
+    putu(seen_sig);
+    puts_(" ");
+    putu(seen_code);
+    puts_(" ");
+    putu(seen_addr);
+    puts_(" ");
+    putu(seen_pc);
+    puts_(" ");
+    putu((seen_mask >> (seen_sig - 1)) & 1);
+    u64 cur = 0;
+    sys6(NR_rt_sigprocmask, 0, 0, (s64)&cur, 8, 0, 0);
+    puts_(" ");
+    putu((cur >> (seen_sig - 1)) & 1);
+    puts_("\n");
+}
+
+static int signal_mode(const char *mode)
+{
+    if (streq(mode, "sigsegv")) {
+        set_handler(SIGSEGV, 0);
+        report(faulting_load(0x10));
+        puts_("fault_insn ");
+        putu((u64)fault_insn);
+        puts_("\n");
+        return 0;
+    }
+    if (streq(mode, "sigill")) {
+        set_handler(SIGILL, 0);
+        report(illegal_insn());
+        puts_("ill_insn ");
+        putu((u64)ill_insn);
+        puts_("\n");
+        return 0;
+    }
+    if (streq(mode, "resethand")) {
+        set_handler(SIGSEGV, 0x80000000ul /* SA_RESETHAND */);
+        report(faulting_load(0x20));
+        faulting_load(0x30); /* default action now: dies by SIGSEGV */
+        return 0;
+    }
+    return -1;
 }
 
 /* The kernel's initial stack: argc, argv..., 0, envp..., 0, auxv. */
 __asm__(".globl _start\n"
         "_start:\n"
+        "  .option push\n"
+        "  .option norelax\n"
+        "  la gp, __global_pointer$\n"
+        "  .option pop\n"
         "  ld a0, 0(sp)\n"
         "  addi a1, sp, 8\n"
         "  slli t0, a0, 3\n"

@@ -91,6 +91,29 @@ for backend in ("native", "tci"):
     check(f"{backend} SIGSEGV", r.returncode == -signal.SIGSEGV and
           "uncaught target signal 11" in r.stderr and
           "address 0x10" in r.stderr, repr(r))
+    # Guest handlers (signal frame layout from the kernel's headers): the
+    # handler's return value planted in a0, signal, si_code, si_addr, the
+    # saved pc, the signal blocked inside the handler, unblocked after.
+    r = run(b + [GUEST, "sigsegv"])
+    lines = r.stdout.split("\n")
+    ok = r.returncode == 0 and len(lines) >= 2
+    if ok:
+        v = lines[0].split()
+        insn = lines[1].split()[1]
+        ok = v == ["1234", "11", "1", "16", insn, "1", "0"]
+    check(f"{backend} SIGSEGV handler", ok, repr(r))
+    r = run(b + [GUEST, "sigill"])
+    lines = r.stdout.split("\n")
+    ok = r.returncode == 0 and len(lines) >= 2
+    if ok:
+        v = lines[0].split()
+        insn = lines[1].split()[1]
+        ok = v == ["1234", "4", "1", insn, insn, "1", "0"]
+    check(f"{backend} SIGILL handler", ok, repr(r))
+    r = run(b + [GUEST, "resethand"])
+    check(f"{backend} SA_RESETHAND", r.returncode == -signal.SIGSEGV and
+          r.stdout.split()[:4] == ["1234", "11", "1", "32"] and
+          "address 0x30" in r.stderr, repr(r))
     r = run(b + [GUEST, "ill"])
     check(f"{backend} SIGILL", r.returncode == -signal.SIGILL and
           "uncaught target signal 4" in r.stderr, repr(r))
