@@ -68,8 +68,8 @@ static uint64_t riscv_cpu_pc(CPUState *cs)
 
 static void riscv_auxv(AuxvArch *a)
 {
-    a->hwcap =
-        HWCAP_EXT('I') | HWCAP_EXT('M') | HWCAP_EXT('A') | HWCAP_EXT('C');
+    a->hwcap = HWCAP_EXT('I') | HWCAP_EXT('M') | HWCAP_EXT('A') |
+               HWCAP_EXT('F') | HWCAP_EXT('D') | HWCAP_EXT('C');
     a->minsigstksz = 2048;
 }
 

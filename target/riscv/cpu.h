@@ -3,14 +3,13 @@
  * register file, pc, the LR/SC reservation, the user-visible CSR state,
  * the guest's exception numbers, and the instruction-fetch hook.
  *
- * Supported: RV64I, M, A, Zicsr (user CSRs only), Zifencei, C, Zba, Zbb,
- * Zbs. F and D are a later step; their CSRs (fflags, frm, fcsr) already
- * live here so that step only adds registers.
+ * Supported: RV64I, M, A, F, D, Zicsr (user CSRs only), Zifencei, C, Zba,
+ * Zbb, Zbs.
  *
  * Contract with the runtime (docs/architecture.md): CPUState is the first
  * member, so a RISCVCPU * and its CPUState * are the same pointer ("env").
- * x1..x31 and pc are IR globals; everything else is read and written by
- * ld/st on env or by helpers.
+ * x1..x31 and pc are IR globals; everything else (f0..f31 included) is
+ * read and written by ld/st on env or by helpers.
  */
 #ifndef VEMU_TARGET_RISCV_CPU_H
 #define VEMU_TARGET_RISCV_CPU_H
@@ -89,7 +88,12 @@ typedef struct RISCVCPU {
     uint64_t load_res;
     uint64_t load_val;
 
-    /* Floating-point CSRs, kept for F/D: fcsr is frm << 5 | fflags. */
+    /* F and D: f0..f31, 64 bits each; a single-precision value is
+     * NaN-boxed (upper 32 bits all ones), and reads as the canonical NaN
+     * when it is not (fpu_helper.c). fcsr is frm << 5 | fflags. frm may
+     * hold an invalid mode (5..7): instructions using it are then
+     * illegal. */
+    uint64_t fpr[32];
     uint32_t fflags; /* 5 bits: NV DZ OF UF NX */
     uint32_t frm;    /* 3 bits: rounding mode */
 

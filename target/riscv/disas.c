@@ -529,6 +529,163 @@ static bool trans_c_jalr(DisasContext *ctx, arg_c_r *a)
 
 /* ---- entry points ---- */
 
+/* ---- F and D: f registers by ABI name, the rounding mode always
+ * printed (as llvm-mc -riscv-no-aliases does), except for the exact
+ * conversions fcvt.d.s/w/wu, which LLVM prints without it. A reserved
+ * static rm is rejected, as by the translator. ---- */
+
+static const char *fpr_name(int r)
+{
+    static const char *const names[32] = {
+        "ft0", "ft1", "ft2",  "ft3",  "ft4", "ft5", "ft6",  "ft7",
+        "fs0", "fs1", "fa0",  "fa1",  "fa2", "fa3", "fa4",  "fa5",
+        "fa6", "fa7", "fs2",  "fs3",  "fs4", "fs5", "fs6",  "fs7",
+        "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+    };
+    return names[r & 31];
+}
+
+#define F(r) fpr_name(r)
+
+static const char *rm_name(int rm)
+{
+    static const char *const names[8] = {"rne", "rtz", "rdn", "rup",
+                                         "rmm", NULL,  NULL,  "dyn"};
+    return names[rm & 7];
+}
+
+static bool trans_flw(DisasContext *ctx, arg_i *a)
+{
+    return out(ctx, "flw %s, %d(%s)", F(a->rd), a->imm, X(a->rs1));
+}
+
+static bool trans_fld(DisasContext *ctx, arg_i *a)
+{
+    return out(ctx, "fld %s, %d(%s)", F(a->rd), a->imm, X(a->rs1));
+}
+
+static bool trans_fsw(DisasContext *ctx, arg_s *a)
+{
+    return out(ctx, "fsw %s, %d(%s)", F(a->rs2), a->imm, X(a->rs1));
+}
+
+static bool trans_fsd(DisasContext *ctx, arg_s *a)
+{
+    return out(ctx, "fsd %s, %d(%s)", F(a->rs2), a->imm, X(a->rs1));
+}
+
+/* Operand shapes: d/s name the register file (F or X) of rd and rs1. */
+#define DIS_F_RM(name, mnem, RD, RS)                                           \
+    static bool trans_##name(DisasContext *ctx, arg_r_rm *a)                   \
+    {                                                                          \
+        if (!rm_name(a->rm)) {                                                 \
+            return false;                                                      \
+        }                                                                      \
+        return out(ctx, mnem " %s, %s, %s", RD(a->rd), RS(a->rs1),             \
+                   rm_name(a->rm));                                            \
+    }
+#define DIS_F_RM_EXACT(name, mnem, RD, RS)                                     \
+    static bool trans_##name(DisasContext *ctx, arg_r_rm *a)                   \
+    {                                                                          \
+        if (!rm_name(a->rm)) {                                                 \
+            return false;                                                      \
+        }                                                                      \
+        return out(ctx, mnem " %s, %s", RD(a->rd), RS(a->rs1));                \
+    }
+#define DIS_F_RRM(name, mnem)                                                  \
+    static bool trans_##name(DisasContext *ctx, arg_r_rm *a)                   \
+    {                                                                          \
+        if (!rm_name(a->rm)) {                                                 \
+            return false;                                                      \
+        }                                                                      \
+        return out(ctx, mnem " %s, %s, %s, %s", F(a->rd), F(a->rs1),           \
+                   F(a->rs2), rm_name(a->rm));                                 \
+    }
+#define DIS_F_R(name, mnem, RD)                                                \
+    static bool trans_##name(DisasContext *ctx, arg_r *a)                      \
+    {                                                                          \
+        return out(ctx, mnem " %s, %s, %s", RD(a->rd), F(a->rs1), F(a->rs2));  \
+    }
+#define DIS_F_R2(name, mnem, RD, RS)                                           \
+    static bool trans_##name(DisasContext *ctx, arg_r *a)                      \
+    {                                                                          \
+        return out(ctx, mnem " %s, %s", RD(a->rd), RS(a->rs1));                \
+    }
+#define DIS_F_R4(name, mnem)                                                   \
+    static bool trans_##name(DisasContext *ctx, arg_r4_rm *a)                  \
+    {                                                                          \
+        if (!rm_name(a->rm)) {                                                 \
+            return false;                                                      \
+        }                                                                      \
+        return out(ctx, mnem " %s, %s, %s, %s, %s", F(a->rd), F(a->rs1),       \
+                   F(a->rs2), F(a->rs3), rm_name(a->rm));                      \
+    }
+
+#define DIS_F_BOTH(M, name, mnem, ...)                                         \
+    M(name##_s, mnem ".s", ##__VA_ARGS__)                                      \
+    M(name##_d, mnem ".d", ##__VA_ARGS__)
+
+DIS_F_BOTH(DIS_F_R4, fmadd, "fmadd")
+DIS_F_BOTH(DIS_F_R4, fmsub, "fmsub")
+DIS_F_BOTH(DIS_F_R4, fnmsub, "fnmsub")
+DIS_F_BOTH(DIS_F_R4, fnmadd, "fnmadd")
+DIS_F_BOTH(DIS_F_RRM, fadd, "fadd")
+DIS_F_BOTH(DIS_F_RRM, fsub, "fsub")
+DIS_F_BOTH(DIS_F_RRM, fmul, "fmul")
+DIS_F_BOTH(DIS_F_RRM, fdiv, "fdiv")
+DIS_F_BOTH(DIS_F_RM, fsqrt, "fsqrt", F, F)
+DIS_F_BOTH(DIS_F_R, fsgnj, "fsgnj", F)
+DIS_F_BOTH(DIS_F_R, fsgnjn, "fsgnjn", F)
+DIS_F_BOTH(DIS_F_R, fsgnjx, "fsgnjx", F)
+DIS_F_BOTH(DIS_F_R, fmin, "fmin", F)
+DIS_F_BOTH(DIS_F_R, fmax, "fmax", F)
+DIS_F_BOTH(DIS_F_R, feq, "feq", X)
+DIS_F_BOTH(DIS_F_R, flt, "flt", X)
+DIS_F_BOTH(DIS_F_R, fle, "fle", X)
+DIS_F_BOTH(DIS_F_R2, fclass, "fclass", X, F)
+DIS_F_RM(fcvt_w_s, "fcvt.w.s", X, F)
+DIS_F_RM(fcvt_wu_s, "fcvt.wu.s", X, F)
+DIS_F_RM(fcvt_l_s, "fcvt.l.s", X, F)
+DIS_F_RM(fcvt_lu_s, "fcvt.lu.s", X, F)
+DIS_F_RM(fcvt_w_d, "fcvt.w.d", X, F)
+DIS_F_RM(fcvt_wu_d, "fcvt.wu.d", X, F)
+DIS_F_RM(fcvt_l_d, "fcvt.l.d", X, F)
+DIS_F_RM(fcvt_lu_d, "fcvt.lu.d", X, F)
+DIS_F_RM(fcvt_s_w, "fcvt.s.w", F, X)
+DIS_F_RM(fcvt_s_wu, "fcvt.s.wu", F, X)
+DIS_F_RM(fcvt_s_l, "fcvt.s.l", F, X)
+DIS_F_RM(fcvt_s_lu, "fcvt.s.lu", F, X)
+DIS_F_RM_EXACT(fcvt_d_w, "fcvt.d.w", F, X)
+DIS_F_RM_EXACT(fcvt_d_wu, "fcvt.d.wu", F, X)
+DIS_F_RM(fcvt_d_l, "fcvt.d.l", F, X)
+DIS_F_RM(fcvt_d_lu, "fcvt.d.lu", F, X)
+DIS_F_RM(fcvt_s_d, "fcvt.s.d", F, F)
+DIS_F_RM_EXACT(fcvt_d_s, "fcvt.d.s", F, F)
+DIS_F_R2(fmv_x_w, "fmv.x.w", X, F)
+DIS_F_R2(fmv_w_x, "fmv.w.x", F, X)
+DIS_F_R2(fmv_x_d, "fmv.x.d", X, F)
+DIS_F_R2(fmv_d_x, "fmv.d.x", F, X)
+
+static bool trans_c_fld(DisasContext *ctx, arg_c_i *a)
+{
+    return out(ctx, "c.fld %s, %d(%s)", F(a->rd), a->imm, X(a->rs1));
+}
+
+static bool trans_c_fsd(DisasContext *ctx, arg_c_s *a)
+{
+    return out(ctx, "c.fsd %s, %d(%s)", F(a->rs2), a->imm, X(a->rs1));
+}
+
+static bool trans_c_fldsp(DisasContext *ctx, arg_c_i *a)
+{
+    return out(ctx, "c.fldsp %s, %d(%s)", F(a->rd), a->imm, X(a->rs1));
+}
+
+static bool trans_c_fsdsp(DisasContext *ctx, arg_c_s *a)
+{
+    return out(ctx, "c.fsdsp %s, %d(%s)", F(a->rs2), a->imm, X(a->rs1));
+}
+
 bool riscv_disas_insn(char *buf, size_t size, uint64_t pc, uint32_t insn,
                       unsigned len)
 {

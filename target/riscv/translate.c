@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "target/riscv/cpu.h"
+#include "target/riscv/fpu.h"
 #include "tcg/tcg-op.h"
 
 #define RISCV_PAGE_SIZE 4096u
@@ -312,6 +313,7 @@ static bool gen_jalr(DisasContext *ctx, int rd, int rs1, int64_t imm)
 #include "trans_rva.c.inc"
 #include "trans_rvb.c.inc"
 #include "trans_rvc.c.inc"
+#include "trans_rvf.c.inc"
 #include "trans_rvi.c.inc"
 #include "trans_rvm.c.inc"
 
