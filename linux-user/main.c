@@ -413,7 +413,9 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     }
     user_signal_init(arch);
     char real[PATH_MAX];
-    syscall_set_exe_path(path, realpath(path, real) ? real : path);
+    /* /proc/self/exe is always absolute on Linux (glibc asserts it). */
+    const char *exe = realpath(path, real) ? real : path;
+    syscall_set_exe_path(exe, exe);
 
     CPUState *cpu = arch->cpu_new();
     cpu->singlestep = o.one_insn_per_tb;

@@ -67,6 +67,7 @@ int riscv_setup_frame(CPUState *cs, int sig, const uint8_t *info,
     memcpy(f + UC_SIGMASK, &old_mask, 8);
     memcpy(f + SC_REGS, &cpu->pc, 8);
     memcpy(f + SC_REGS + 8, &cpu->gpr[1], 31 * 8);
+    memcpy(f + SC_FPREGS, cpu->fpr, 32 * 8);
     uint32_t fcsr = (cpu->frm << 5) | cpu->fflags;
     memcpy(f + SC_FCSR, &fcsr, 4);
     if (guest_copy_to(frame, f, sizeof(f)) != 0) {
@@ -94,6 +95,7 @@ int riscv_restore_frame(CPUState *cs, uint64_t *mask)
     }
     memcpy(&cpu->pc, f + SC_REGS, 8);
     memcpy(&cpu->gpr[1], f + SC_REGS + 8, 31 * 8);
+    memcpy(cpu->fpr, f + SC_FPREGS, 32 * 8);
     uint32_t fcsr;
     memcpy(&fcsr, f + SC_FCSR, 4);
     cpu->fflags = fcsr & 31;

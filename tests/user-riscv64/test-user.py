@@ -71,7 +71,8 @@ for backend in ("native", "tci"):
           "VT_OLD=gone" not in r.stdout, repr(r))
     r = run(b + [GUEST, "auxv"])
     want = {"6": str(os.sysconf("SC_PAGE_SIZE")),
-            "16": str((1 << 0) | (1 << 2) | (1 << 8) | (1 << 12)),
+            "16": str((1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) |
+                      (1 << 12)),  # A C D F I M
             "23": "0"}
     got = dict(l.split("=") for l in r.stdout.split())
     check(f"{backend} auxv", got == want, repr(r))
