@@ -112,6 +112,11 @@ static inline int64_t sys_errno(void)
 }
 
 /* Result of a libc call that returns -1 and sets errno on failure. */
+/* target_timespec at a guest address (time.c): 0 or -EFAULT. */
+struct timespec;
+int get_timespec(struct timespec *h, uint64_t addr);
+int64_t put_timespec(uint64_t addr, const struct timespec *h);
+
 static inline int64_t sys_ret(int64_t r)
 {
     return r == -1 ? sys_errno() : r;

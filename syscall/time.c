@@ -19,13 +19,13 @@ _Static_assert(CLOCK_REALTIME == 0 && CLOCK_MONOTONIC == 1 &&
                    CLOCK_BOOTTIME == 7 && CLOCK_TAI == 11 && TIMER_ABSTIME == 1,
                "host clock ids are not the Linux ones");
 
-static int64_t put_timespec(uint64_t addr, const struct timespec *h)
+int64_t put_timespec(uint64_t addr, const struct timespec *h)
 {
     target_timespec t = {.tv_sec = h->tv_sec, .tv_nsec = h->tv_nsec};
     return guest_copy_to(addr, &t, sizeof(t)) ? -EFAULT : 0;
 }
 
-static int get_timespec(struct timespec *h, uint64_t addr)
+int get_timespec(struct timespec *h, uint64_t addr)
 {
     target_timespec t;
     if (guest_copy_from(&t, addr, sizeof(t)) != 0) {

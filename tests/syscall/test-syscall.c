@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -58,6 +59,8 @@ enum {
     NR_openat = 56,
     NR_close = 57,
     NR_pipe2 = 59,
+    NR_ppoll = 73,
+    NR_futex = 98,
     NR_getdents64 = 61,
     NR_lseek = 62,
     NR_read = 63,
@@ -488,6 +491,64 @@ START_TEST(getdents_lists_dir)
     ck_assert_int_eq(total, 6); /* with . and .. */
     ck_assert_int_eq(SC(NR_getdents64, fd, UNMAPPED, 4096), -EFAULT);
     SC(NR_close, fd);
+}
+END_TEST
+
+/* futex passes through with translated addresses: the host's answers for
+ * a value mismatch, a timeout and a wake with nobody waiting; bad guest
+ * addresses fail with -EFAULT, never a host fault. */
+START_TEST(futex_basic)
+{
+    uint32_t word = 5;
+    ck_assert_int_eq(guest_copy_to(BUF, &word, 4), 0);
+    /* FUTEX_WAIT with the wrong expected value: -EAGAIN at once. */
+    ck_assert_int_eq(SC(NR_futex, BUF, 0 | 128, 6, 0, 0, 0), -EAGAIN);
+    /* FUTEX_WAIT with the right value and a 20 ms timeout. */
+    int64_t ts[2] = {0, 20 * 1000 * 1000};
+    ck_assert_int_eq(guest_copy_to(BUF + 64, ts, sizeof(ts)), 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(SC(NR_futex, BUF, 0 | 128, 5, BUF + 64, 0, 0), -ETIMEDOUT);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int64_t ns =
+        (t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec);
+    ck_assert_int_ge(ns, 15 * 1000 * 1000);
+    /* FUTEX_WAKE with no waiter wakes nobody. */
+    ck_assert_int_eq(SC(NR_futex, BUF, 1 | 128, 1, 0, 0, 0), 0);
+    /* Addresses outside guest memory. */
+    ck_assert_int_eq(SC(NR_futex, UNMAPPED, 1, 1, 0, 0, 0), -EFAULT);
+    ck_assert_int_eq(SC(NR_futex, BUF, 0, 5, UNMAPPED, 0, 0), -EFAULT);
+    ck_assert_int_eq(SC(NR_futex, BUF, 3 /* REQUEUE */, 1, 1, UNMAPPED, 0),
+                     -EFAULT);
+}
+END_TEST
+
+/* ppoll on a pipe: nothing to read times out (and the time left is
+ * written back as 0); after a write, POLLIN is reported in place. */
+START_TEST(ppoll_pipe)
+{
+    ck_assert_int_eq(SC(NR_pipe2, BUF, 0), 0);
+    int32_t fds[2];
+    gread(fds, BUF, sizeof(fds));
+    struct {
+        int32_t fd;
+        int16_t events, revents;
+    } pfd = {fds[0], POLLIN, 0};
+    ck_assert_int_eq(guest_copy_to(BUF + 128, &pfd, sizeof(pfd)), 0);
+    int64_t ts[2] = {0, 10 * 1000 * 1000};
+    ck_assert_int_eq(guest_copy_to(BUF + 192, ts, sizeof(ts)), 0);
+    ck_assert_int_eq(SC(NR_ppoll, BUF + 128, 1, BUF + 192, 0, 8), 0);
+    gread(ts, BUF + 192, sizeof(ts));
+    ck_assert_int_eq(ts[0], 0);
+    ck_assert_int_eq(ts[1], 0);
+    ck_assert_int_eq(write(fds[1], "x", 1), 1);
+    ck_assert_int_eq(SC(NR_ppoll, BUF + 128, 1, 0, 0, 8), 1);
+    gread(&pfd, BUF + 128, sizeof(pfd));
+    ck_assert_int_eq(pfd.revents, POLLIN);
+    ck_assert_int_eq(SC(NR_ppoll, UNMAPPED, 1, 0, 0, 8), -EFAULT);
+    ck_assert_int_eq(SC(NR_ppoll, BUF + 128, 1, 0, BUF, 4), -EINVAL);
+    close(fds[0]);
+    close(fds[1]);
 }
 END_TEST
 
@@ -1186,6 +1247,8 @@ static Suite *syscall_suite(void)
     tcase_add_test(tc, newfstatat_layout);
     tcase_add_test(tc, getdents_lists_dir);
     tcase_add_test(tc, unknown_is_enosys);
+    tcase_add_test(tc, futex_basic);
+    tcase_add_test(tc, ppoll_pipe);
     tcase_add_test(tc, bad_pointers_fault);
     tcase_add_test(tc, uname_machine);
     tcase_add_test(tc, clock_monotonic);
