@@ -235,7 +235,8 @@ static void register_atfork(void)
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
-int guest_mem_init(unsigned addr_bits, uint64_t mmap_base)
+int guest_mem_init_at(unsigned addr_bits, uint64_t mmap_base,
+                      uintptr_t host_base)
 {
     pthread_once(&atfork_once, register_atfork);
     wrlock();
@@ -253,8 +254,10 @@ int guest_mem_init(unsigned addr_bits, uint64_t mmap_base)
         return -EINVAL;
     }
     uint64_t limit = 1ull << addr_bits;
-    void *p = mmap(NULL, limit, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap((void *)host_base, limit, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+                       (host_base ? MAP_FIXED_NOREPLACE : 0),
+                   -1, 0);
     if (p == MAP_FAILED) {
         int err = errno;
         unlock();
@@ -278,6 +281,11 @@ int guest_mem_init(unsigned addr_bits, uint64_t mmap_base)
     gm.ready = true;
     unlock();
     return 0;
+}
+
+int guest_mem_init(unsigned addr_bits, uint64_t mmap_base)
+{
+    return guest_mem_init_at(addr_bits, mmap_base, 0);
 }
 
 void guest_mem_fini(void)

@@ -50,6 +50,10 @@ enum {
  * Returns 0, or -errno with one line on stderr naming the problem.
  */
 int guest_mem_init(unsigned addr_bits, uint64_t mmap_base);
+/* The same with the reservation at a chosen host address (qemu-user's -B);
+ * fails with one line on stderr if that range is not free. */
+int guest_mem_init_at(unsigned addr_bits, uint64_t mmap_base,
+                      uintptr_t host_base);
 uint64_t guest_mem_limit(void); /* 2^addr_bits */
 /* Release the reservation and forget every mapping (tests, teardown);
  * guest_mem_init may then be called again. tcg_guest_base and

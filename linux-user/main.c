@@ -35,6 +35,10 @@ typedef struct Options {
     const char *log_items;
     const char *log_file;
     const char *backend;
+    const char *guest_base;
+    const char *reserved_va;
+    const char *stack_size;
+    const char *cpu;
     bool strace;
     bool one_insn_per_tb;
     char **env; /* the guest environment, NULL-terminated */
@@ -62,8 +66,15 @@ static void usage(FILE *f, const UserArch *arch)
             "[VEMU_LOG]\n"
             "  -D file            write the log to file [VEMU_LOG_FILENAME]\n"
             "  -one-insn-per-tb   translate one guest instruction per block\n"
-            "  -B native|tci      code generator: native x86-64 (default) or "
-            "the interpreter [VEMU_BACKEND]\n",
+            "  -cpu model         CPU model (-cpu help lists them) [VEMU_CPU]\n"
+            "  -s size            stack size (default 8M) [VEMU_STACK_SIZE]\n"
+            "  -R size            guest address space size, rounded up to a "
+            "power of two [VEMU_RESERVED_VA]\n"
+            "  -B address         host address of guest address 0 "
+            "[VEMU_GUEST_BASE]\n"
+            "  -backend native|tci  code generator: native x86-64 (default) "
+            "or the interpreter [VEMU_BACKEND]\n"
+            "Sizes take a k, M or G suffix.\n",
             arch->name, arch->name);
 }
 
@@ -101,6 +112,8 @@ static void env_init(Options *o)
     o->envc = n;
 }
 
+static void pick_cpu(const UserArch *arch, const Options *o);
+
 /* Options come first; the first non-option is the program. Returns the
  * index of the program in argv, or exits. */
 static int parse_options(const UserArch *arch, Options *o, int argc,
@@ -116,10 +129,11 @@ static int parse_options(const UserArch *arch, Options *o, int argc,
             i++;
             break;
         }
-        bool takes_arg = !strcmp(opt, "-L") || !strcmp(opt, "-E") ||
-                         !strcmp(opt, "-U") || !strcmp(opt, "-0") ||
-                         !strcmp(opt, "-d") || !strcmp(opt, "-D") ||
-                         !strcmp(opt, "-B");
+        bool takes_arg =
+            !strcmp(opt, "-L") || !strcmp(opt, "-E") || !strcmp(opt, "-U") ||
+            !strcmp(opt, "-0") || !strcmp(opt, "-d") || !strcmp(opt, "-D") ||
+            !strcmp(opt, "-B") || !strcmp(opt, "-R") || !strcmp(opt, "-s") ||
+            !strcmp(opt, "-cpu") || !strcmp(opt, "-backend");
         const char *val = NULL;
         if (takes_arg) {
             if (i + 1 >= argc) {
@@ -152,8 +166,19 @@ static int parse_options(const UserArch *arch, Options *o, int argc,
             o->log_items = val;
         } else if (!strcmp(opt, "-D")) {
             o->log_file = val;
-        } else if (!strcmp(opt, "-B")) {
+        } else if (!strcmp(opt, "-backend")) {
             o->backend = val;
+        } else if (!strcmp(opt, "-B")) {
+            o->guest_base = val;
+        } else if (!strcmp(opt, "-R")) {
+            o->reserved_va = val;
+        } else if (!strcmp(opt, "-s")) {
+            o->stack_size = val;
+        } else if (!strcmp(opt, "-cpu")) {
+            o->cpu = val;
+            if (!strcmp(val, "help")) {
+                pick_cpu(arch, o); /* prints the list and exits */
+            }
         } else if (!strcmp(opt, "-strace")) {
             o->strace = true;
         } else if (!strcmp(opt, "-one-insn-per-tb") ||
@@ -284,6 +309,60 @@ static void cpu_loop(const UserArch *arch, CPUState *cpu)
     }
 }
 
+/* A size with an optional k/M/G suffix; exits with a one-line error. */
+static uint64_t parse_size(const char *what, const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    int shift = 0;
+    if (*end == 'k' || *end == 'K') {
+        shift = 10;
+    } else if (*end == 'M' || *end == 'm') {
+        shift = 20;
+    } else if (*end == 'G' || *end == 'g') {
+        shift = 30;
+    }
+    if (shift) {
+        end++;
+    }
+    if (errno || end == s || *end || s[0] == '-' || v > (~0ull >> shift)) {
+        fprintf(stderr, "%s: %s: '%s' is not a size\n", prog_name, what, s);
+        exit(2);
+    }
+    return (uint64_t)v << shift;
+}
+
+static const char *opt_or_env(const char *opt, const char *var)
+{
+    const char *v = opt ? opt : getenv(var);
+    return v && *v ? v : NULL;
+}
+
+static void pick_cpu(const UserArch *arch, const Options *o)
+{
+    const char *cpu = opt_or_env(o->cpu, "VEMU_CPU");
+    if (!cpu) {
+        return;
+    }
+    if (!strcmp(cpu, "help")) {
+        printf("Available CPUs for vemu-%s:\n", arch->name);
+        for (int i = 0; arch->cpu_models[i]; i++) {
+            printf("  %-8s %s%s\n", arch->cpu_models[i], arch->cpu_description,
+                   i ? "" : " (default)");
+        }
+        exit(0);
+    }
+    for (int i = 0; arch->cpu_models[i]; i++) {
+        if (!strcmp(cpu, arch->cpu_models[i])) {
+            return;
+        }
+    }
+    fprintf(stderr, "%s: unknown CPU model '%s' (try -cpu help)\n", prog_name,
+            cpu);
+    exit(2);
+}
+
 static const TCGBackend *pick_backend(const Options *o)
 {
     const char *name = o->backend ? o->backend : getenv("VEMU_BACKEND");
@@ -343,14 +422,50 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
         exit(1);
     }
     const TCGBackend *backend = pick_backend(&o);
+    pick_cpu(arch, &o);
 
     /* Guest space first: the code generator depends on its size. */
-    uint64_t limit = 1ull << arch->addr_bits;
+    unsigned bits = arch->addr_bits;
+    const char *rva = opt_or_env(o.reserved_va, "VEMU_RESERVED_VA");
+    if (rva) {
+        uint64_t size = parse_size("-R", rva);
+        for (bits = 24; bits < 56 && (1ull << bits) < size; bits++) {
+        }
+    }
+    uint64_t stack_size = arch->stack_size;
+    const char *ss = opt_or_env(o.stack_size, "VEMU_STACK_SIZE");
+    if (ss) {
+        stack_size =
+            (parse_size("-s", ss) + GUEST_PAGE_SIZE - 1) & GUEST_PAGE_MASK;
+        if (stack_size < (64u << 10)) {
+            fprintf(stderr, "%s: -s %s: the stack must be at least 64k\n",
+                    prog_name, ss);
+            exit(2);
+        }
+    }
+    uintptr_t host_base = 0;
+    const char *gb = opt_or_env(o.guest_base, "VEMU_GUEST_BASE");
+    if (gb) {
+        host_base = (uintptr_t)parse_size("-B", gb);
+        if (host_base & (GUEST_PAGE_SIZE - 1)) {
+            fprintf(stderr, "%s: -B %s: not page aligned\n", prog_name, gb);
+            exit(2);
+        }
+    }
+    uint64_t limit = 1ull << bits;
     uint64_t stack_top = limit;
-    uint64_t stack_base = stack_top - arch->stack_size;
+    if (stack_size > limit / 4) {
+        fprintf(stderr,
+                "%s: a %llu-byte stack does not fit a %u-bit guest "
+                "space\n",
+                prog_name, (unsigned long long)stack_size, bits);
+        exit(2);
+    }
+    uint64_t stack_base = stack_top - stack_size;
     /* A gap below the stack, as Linux leaves for stack growth. */
-    uint64_t mmap_base = stack_base - (128ull << 20);
-    if (guest_mem_init(arch->addr_bits, mmap_base) < 0) {
+    uint64_t gap = limit >= (1ull << 32) ? 128ull << 20 : limit / 16;
+    uint64_t mmap_base = stack_base - gap;
+    if (guest_mem_init_at(bits, mmap_base, host_base) < 0) {
         exit(1);
     }
     if (syscall_arch_init(arch->sys) < 0) {
@@ -367,7 +482,9 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
         .unmap = mem_unmap,
         .g2h = mem_g2h,
         .page_size = GUEST_PAGE_SIZE,
-        .exec_base = arch->exec_base,
+        .exec_base = arch->exec_base < limit
+                         ? arch->exec_base
+                         : (limit / 3 * 2) & GUEST_PAGE_MASK,
         .mmap_base = mmap_base,
         .addr_limit = limit,
     };
@@ -382,7 +499,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     guest_brk_init(info.start_brk);
 
     int64_t st = guest_mmap(
-        stack_base, arch->stack_size, PROT_READ | PROT_WRITE,
+        stack_base, stack_size, PROT_READ | PROT_WRITE,
         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_STACK, -1, 0);
     if (st < 0) {
         fprintf(stderr, "%s: %s: cannot map the stack: %s\n", prog_name, path,

@@ -26,6 +26,11 @@ typedef struct UserArch {
     uint64_t exec_base; /* ET_DYN programs (Linux's ELF_ET_DYN_BASE) */
     uint64_t stack_size;
 
+    /* -cpu: the models this guest accepts (the first is the default),
+     * and one line describing what they implement, for -cpu help. */
+    const char *const *cpu_models;
+    const char *cpu_description;
+
     /* A zeroed CPU ready to run (cpu_init_common done). */
     CPUState *(*cpu_new)(void);
     /* Set the first pc and the initial stack pointer. */

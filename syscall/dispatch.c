@@ -123,6 +123,11 @@ int64_t vemu_syscall(CPUState *cpu, const SyscallArch *arch, int nr,
         ret = def->impl(&ctx, args);
     } else {
         ret = -host_to_target_errno(ENOSYS);
+        if (tcg_log_mask & TCG_LOG_UNIMP) {
+            fprintf(tcg_log_file ? tcg_log_file : stderr,
+                    "Unsupported syscall: %d (%s)\n", nr,
+                    syscall_name(arch, nr));
+        }
     }
     if (trace) {
         strace_exit(def, ret);

@@ -35,6 +35,7 @@ static const struct {
     {"op_opt", TCG_LOG_OP_OPT, "IR after optimization and liveness"},
     {"out_asm", TCG_LOG_OUT_ASM, "host code generated for each block"},
     {"exec", TCG_LOG_EXEC, "every translation block entered"},
+    {"unimp", TCG_LOG_UNIMP, "unimplemented guest features (system calls)"},
 };
 
 #define NB_LOG_ITEMS (sizeof(log_items) / sizeof(log_items[0]))

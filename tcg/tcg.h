@@ -242,6 +242,7 @@ enum {
     TCG_LOG_OUT_ASM = 4, /* host code, disassembled */
     TCG_LOG_EXEC = 8,    /* every translation block entered */
     TCG_LOG_IN_ASM = 16, /* guest code being translated */
+    TCG_LOG_UNIMP = 32,  /* guest features vemu does not implement */
 };
 
 typedef struct TCGContext {

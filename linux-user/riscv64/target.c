@@ -115,6 +115,8 @@ static void riscv_set_fetch_check(bool (*ok)(uint64_t addr, size_t len))
     riscv_fetch_ok = ok;
 }
 
+static const char *const riscv_cpu_models[] = {"rv64", "max", NULL};
+
 static const UserArch riscv64_user = {
     .name = "riscv64",
     .elf = &riscv_elf,
@@ -122,6 +124,8 @@ static const UserArch riscv64_user = {
     .addr_bits = 38,
     .exec_base = 0x2aaaaab000ull, /* 2/3 of the space, as Linux */
     .stack_size = 8ull << 20,
+    .cpu_models = riscv_cpu_models,
+    .cpu_description = "RV64IMAFDC with Zicsr, Zifencei, Zba, Zbb and Zbs",
     .cpu_new = riscv_cpu_new,
     .cpu_start = riscv_cpu_start,
     .cpu_pc = riscv_cpu_pc,

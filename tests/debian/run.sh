@@ -11,7 +11,7 @@
 #                     scripts/setup.sh and use $BUILD_DIR/linux-user/...);
 #                     anything taking qemu-user's -L and -0 options works,
 #                     e.g. qemu-riscv64 to check the commands themselves
-#   --vemu-args ARGS  extra emulator options, e.g. "-B tci" (split at spaces)
+#   --vemu-args ARGS  extra emulator options, e.g. "-backend tci" (split at spaces)
 #   --root DIR        Debian root to use (default: make or reuse the cached
 #                     one with make-root.sh)
 #   --commands FILE   command list (default tests/debian/commands-ARCH.txt)

@@ -24,7 +24,7 @@ def run(cmd):
 want = run([NATIVE, "x", "last-arg"])
 for backend in ("native", "tci"):
     for name, prog in (("static", STATIC), ("dynamic", DYNAMIC)):
-        r = run([VEMU, "-B", backend, "-L", SYSROOT, prog, "x", "last-arg"])
+        r = run([VEMU, "-backend", backend, "-L", SYSROOT, prog, "x", "last-arg"])
         # si_addr and argv[0]-independent output: compare all of it.
         ok = (r.stdout == want.stdout and r.returncode == want.returncode
               and r.stderr == "")

@@ -52,7 +52,7 @@ def one_line_error(name, r, *needles):
 
 
 for backend in ("native", "tci"):
-    b = ["-B", backend]
+    b = ["-backend", backend]
     r = run(b + [GUEST])
     check(f"{backend} hello", r.returncode == 0 and
           r.stdout == "hello from riscv64\n", repr(r))
@@ -167,7 +167,28 @@ with tempfile.TemporaryDirectory() as d:
 one_line_error("unknown option", run(["-bogus", GUEST]), "-bogus")
 one_line_error("no program", run([]), "no program")
 one_line_error("option without argument", run(["-L"]), "-L")
-one_line_error("bad backend", run(["-B", "fast", GUEST]), "fast")
+one_line_error("bad backend", run(["-backend", "fast", GUEST]), "fast")
+# -d unimp names unimplemented system calls; the guest gets -ENOSYS.
+r = run(["-d", "unimp", GUEST, "nosys"])
+check("-d unimp", r.stdout.strip() == "38" and
+      "Unsupported syscall: 999" in r.stderr, repr(r))
+# -cpu, -s, -R, -B.
+r = run(["-cpu", "help"])
+check("-cpu help", r.returncode == 0 and "rv64" in r.stdout and
+      "(default)" in r.stdout, repr(r))
+check("-cpu max", run(["-cpu", "max", GUEST]).returncode == 0)
+one_line_error("unknown cpu", run(["-cpu", "pentium", GUEST]), "pentium")
+r = run(["-s", "256k", GUEST, "primes", "1"])
+check("-s 256k", r.stdout.strip() == str(prime_sum(1000)), repr(r))
+one_line_error("bad -s", run(["-s", "lots", GUEST]), "lots")
+one_line_error("tiny -s", run(["-s", "4k", GUEST]), "64k")
+r = run(["-R", "1G", GUEST, "memory"])
+check("-R 1G", r.stdout.strip() == "100000 0 3", repr(r))
+r = run(["-B", "0x200000000000", GUEST])
+check("-B address", r.returncode == 0 and r.stdout == "hello from riscv64\n",
+      repr(r))
+one_line_error("unaligned -B", run(["-B", "0x200000000010", GUEST]),
+               "page aligned")
 r = run(["-h"])
 check("-h", r.returncode == 0 and "usage: vemu-riscv64" in r.stdout, repr(r))
 
