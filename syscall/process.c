@@ -18,6 +18,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "syscall/internal.h"
@@ -399,4 +401,110 @@ int64_t sys_getrandom(SyscallCtx *c, const uint64_t *a)
     }
     /* GRND_* flags are the same on every Linux; the host checks them. */
     return sys_ret(getrandom(p, a[1], (unsigned)a[2]));
+}
+
+/*
+ * clone, the fork-style half: a new process, never shared memory. With
+ * CLONE_VM|CLONE_VFORK (posix_spawn, vfork) it is approximated by a fork,
+ * as qemu-user does: the child runs on its copy of memory, so the parent
+ * does not wait for the child's exec and does not see errors the child
+ * writes into shared memory. Threads (CLONE_VM without CLONE_VFORK) are a
+ * later issue and get -ENOSYS, which glibc reports as a failed
+ * pthread_create.
+ */
+#define G_CSIGNAL 0x000000ffull
+#define G_CLONE_VM 0x00000100ull
+#define G_CLONE_VFORK 0x00004000ull
+#define G_CLONE_SETTLS 0x00080000ull
+#define G_CLONE_PARENT_SETTID 0x00100000ull
+#define G_CLONE_CHILD_CLEARTID 0x00200000ull
+#define G_CLONE_CHILD_SETTID 0x01000000ull
+#define G_CLONE_FORK_FLAGS                                                     \
+    (G_CSIGNAL | G_CLONE_VM | G_CLONE_VFORK | G_CLONE_SETTLS |                 \
+     G_CLONE_PARENT_SETTID | G_CLONE_CHILD_CLEARTID | G_CLONE_CHILD_SETTID)
+
+int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
+{
+    uint64_t flags = a[0];
+    if ((flags & G_CLONE_VM) && !(flags & G_CLONE_VFORK)) {
+        return -ENOSYS;
+    }
+    if (flags & ~G_CLONE_FORK_FLAGS) {
+        return -EINVAL;
+    }
+    int exit_signal = (int)(flags & G_CSIGNAL);
+    fflush(NULL); /* -strace output must not be written twice */
+    pid_t pid = exit_signal == SIGCHLD
+                    ? fork()
+                    : (pid_t)syscall(SYS_clone, (unsigned long)exit_signal,
+                                     NULL, NULL, NULL, NULL);
+    if (pid < 0) {
+        return sys_errno();
+    }
+    if (pid == 0) {
+        tcg_exec_fork_child();
+        int32_t tid = (int32_t)gettid();
+        if (flags & G_CLONE_CHILD_SETTID) {
+            guest_copy_to(a[4], &tid, sizeof(tid));
+        }
+        if (flags & G_CLONE_PARENT_SETTID) {
+            guest_copy_to(a[2], &tid, sizeof(tid));
+        }
+        if (flags & G_CLONE_CHILD_CLEARTID) {
+            clear_child_tid = a[4];
+        }
+        if (c->arch->clone_child) {
+            c->arch->clone_child(c->cpu, a[1], flags & G_CLONE_SETTLS, a[3]);
+        }
+        return 0;
+    }
+    if (flags & G_CLONE_PARENT_SETTID) {
+        int32_t t = (int32_t)pid;
+        guest_copy_to(a[2], &t, sizeof(t));
+    }
+    return pid;
+}
+
+/* wait4: status words and options are the same numbers for every guest;
+ * struct rusage is converted field by field. */
+int64_t sys_wait4(SyscallCtx *c, const uint64_t *a)
+{
+    int status = 0;
+    struct rusage ru;
+    if (a[1] && !guest_range_ok(a[1], 4, PAGE_WRITE)) {
+        return -EFAULT;
+    }
+    if (a[3] && !guest_range_ok(a[3], sizeof(target_rusage), PAGE_WRITE)) {
+        return -EFAULT;
+    }
+    pid_t r = wait4((pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
+    if (r < 0) {
+        return sys_errno();
+    }
+    if (r > 0 && a[1]) {
+        int32_t s = status;
+        guest_copy_to(a[1], &s, sizeof(s));
+    }
+    if (a[3]) {
+        target_rusage t = {
+            .ru_utime = {ru.ru_utime.tv_sec, ru.ru_utime.tv_usec},
+            .ru_stime = {ru.ru_stime.tv_sec, ru.ru_stime.tv_usec},
+            .ru_maxrss = ru.ru_maxrss,
+            .ru_ixrss = ru.ru_ixrss,
+            .ru_idrss = ru.ru_idrss,
+            .ru_isrss = ru.ru_isrss,
+            .ru_minflt = ru.ru_minflt,
+            .ru_majflt = ru.ru_majflt,
+            .ru_nswap = ru.ru_nswap,
+            .ru_inblock = ru.ru_inblock,
+            .ru_oublock = ru.ru_oublock,
+            .ru_msgsnd = ru.ru_msgsnd,
+            .ru_msgrcv = ru.ru_msgrcv,
+            .ru_nsignals = ru.ru_nsignals,
+            .ru_nvcsw = ru.ru_nvcsw,
+            .ru_nivcsw = ru.ru_nivcsw,
+        };
+        guest_copy_to(a[3], &t, sizeof(t));
+    }
+    return r;
 }

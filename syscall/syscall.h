@@ -47,6 +47,10 @@ typedef struct SyscallArch {
     /* Filled by syscall_arch_init: guest number -> table index + 1
      * (0: not implemented). */
     const uint16_t *impl_index;
+    /* In the child of a fork-style clone: give it the new stack pointer
+     * (0: keep) and, with CLONE_SETTLS, the thread pointer. */
+    void (*clone_child)(CPUState *cpu, uint64_t newsp, bool settls,
+                        uint64_t tls);
 } SyscallArch;
 
 /* The asm-generic tables, for per-arch SyscallArch definitions. */

@@ -205,6 +205,10 @@ extern const TCGHelperInfo helper_info_lookup_tb_ptr;
 void tb_invalidate_range(uint64_t start, uint64_t end);
 /* Drop everything and reset the code buffer. */
 void tb_flush(void);
+/* In the child of a fork, before running guest code: take a private code
+ * buffer (the parent's is shared memory) and drop every translation. Only
+ * with no generated code on the stack (from the CPU loop's syscall). */
+void tcg_exec_fork_child(void);
 
 /* Statistics, for tests and benchmarks. */
 typedef struct TCGStats {

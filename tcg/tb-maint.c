@@ -88,6 +88,7 @@ typedef struct TBRegion {
     uint64_t flush_count;
     bool flush_pending;
     TCGStats stats;
+    bool fork_child; /* next init must not reuse the shared buffer */
 } TBRegion;
 
 static TBRegion region = {
@@ -642,7 +643,8 @@ void tb_region_init(size_t code_size, const TCGBackend *backend)
     tb_lock();
     /* Everything translated so far goes, whatever changes below. */
     drop_all_locked();
-    if (region.code_size != size) {
+    if (region.code_size != size || region.fork_child) {
+        region.fork_child = false;
         code_buffer_destroy();
         code_buffer_create(size);
     }
@@ -742,4 +744,22 @@ void tcg_get_stats(TCGStats *st)
     st->code_used = region.code_off;
     st->code_size = region.code_size;
     tb_unlock();
+}
+
+/*
+ * The code buffer is a memfd mapped MAP_SHARED (twice, for W^X), so a
+ * forked child would share it with its parent and each would overwrite
+ * the other's translations. The child, before it runs guest code again,
+ * drops every block (touching only its own copies of the tables, never
+ * the shared code) and moves to a buffer of its own.
+ */
+void tcg_exec_fork_child(void)
+{
+    const TCGBackend *be = region.backend;
+    size_t size = region.code_size;
+    if (!be || !size) {
+        return;
+    }
+    region.fork_child = true;
+    tb_region_init(size, be);
 }

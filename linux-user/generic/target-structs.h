@@ -40,6 +40,19 @@ typedef struct target_timeval {
 } target_timeval;
 TARGET_SIZE(target_timeval, 16);
 
+/* struct rusage: two timevals and fourteen longs. */
+typedef struct target_rusage {
+    target_timeval ru_utime;
+    target_timeval ru_stime;
+    int64_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt,
+        ru_nswap, ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals,
+        ru_nvcsw, ru_nivcsw;
+} target_rusage;
+TARGET_CHECK(target_rusage, ru_stime, 16);
+TARGET_CHECK(target_rusage, ru_maxrss, 32);
+TARGET_CHECK(target_rusage, ru_nivcsw, 136);
+TARGET_SIZE(target_rusage, 144);
+
 typedef struct target_timezone {
     int32_t tz_minuteswest;
     int32_t tz_dsttime;

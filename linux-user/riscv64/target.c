@@ -36,8 +36,22 @@ static const ElfTarget riscv_elf = {
     .check_flags = riscv_check_flags,
 };
 
+/* Child of a fork-style clone: sp is x2, the thread pointer x4. */
+static void riscv_clone_child(CPUState *cs, uint64_t newsp, bool settls,
+                              uint64_t tls)
+{
+    RISCVCPU *cpu = (RISCVCPU *)cs;
+    if (newsp) {
+        cpu->gpr[2] = newsp;
+    }
+    if (settls) {
+        cpu->gpr[4] = tls;
+    }
+}
+
 static SyscallArch riscv_sys = {
     .machine = "riscv64",
+    .clone_child = riscv_clone_child,
 };
 
 static CPUState *riscv_cpu_new(void)

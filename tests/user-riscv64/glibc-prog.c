@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static sigjmp_buf env;
@@ -97,5 +98,17 @@ int main(int argc, char **argv)
         printf("not reached\n");
     }
     printf("after handler\n");
+
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        printf("in the child\n");
+        fflush(stdout);
+        _exit(9);
+    }
+    int status = 0;
+    pid_t waited = waitpid(child, &status, 0);
+    printf("child exited %d with %d\n", waited == child,
+           WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     return 7;
 }
