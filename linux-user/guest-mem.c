@@ -47,6 +47,7 @@
  */
 #include "linux-user/guest-mem.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -85,14 +86,19 @@ static struct {
 
 /* Up to two guest ranges whose translations must go once the lock is
  * dropped (mremap touches a source and a destination). */
+/* Ranges of executable pages an operation changed. An operation notes at
+ * most four (mremap moving and shrinking notes three); a fifth would be a
+ * bug, so it is asserted rather than dropped. */
+#define INVAL_MAX 4
 typedef struct Inval {
     int n;
-    uint64_t start[2], end[2];
+    uint64_t start[INVAL_MAX], end[INVAL_MAX];
 } Inval;
 
 static void inval_note(Inval *iv, uint64_t start, uint64_t end, int flags)
 {
-    if ((flags & PAGE_EXEC) && iv->n < 2) {
+    if (flags & PAGE_EXEC) {
+        assert(iv->n < INVAL_MAX && "too many invalidation ranges");
         iv->start[iv->n] = start;
         iv->end[iv->n] = end;
         iv->n++;

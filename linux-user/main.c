@@ -228,8 +228,7 @@ static void *mem_g2h(void *opaque, uint64_t addr)
 
 static int open_in_sysroot(void *opaque, const char *path)
 {
-    int fd = sysroot_open(path, O_RDONLY | O_CLOEXEC, 0);
-    return fd < 0 ? -errno : fd;
+    return sysroot_open(path, O_RDONLY | O_CLOEXEC, 0); /* fd or -errno */
 }
 
 static bool fetch_ok(uint64_t addr, size_t len)
@@ -532,7 +531,8 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     char real[PATH_MAX];
     /* /proc/self/exe is always absolute on Linux (glibc asserts it). */
     const char *exe = realpath(path, real) ? real : path;
-    syscall_set_exe_path(exe, exe);
+    /* The guest sees paths inside the sysroot without its prefix. */
+    syscall_set_exe_path(sysroot_guest_view(exe), exe);
 
     CPUState *cpu = arch->cpu_new();
     cpu->singlestep = o.one_insn_per_tb;

@@ -27,13 +27,14 @@ int64_t sys_ppoll(SyscallCtx *c, const uint64_t *a)
             return -EFAULT;
         }
     }
-    struct timespec ts, *tsp = NULL;
+    struct timespec ts = {0, 0}, *tsp = NULL;
     if (a[2]) {
         if (get_timespec(&ts, a[2]) < 0) {
             return -EFAULT;
         }
         tsp = &ts;
     }
+    const struct timespec ts_in = ts;
     if (a[3]) {
         if (a[4] != sizeof(uint64_t)) {
             return -EINVAL;
@@ -45,12 +46,11 @@ int64_t sys_ppoll(SyscallCtx *c, const uint64_t *a)
     /* The raw call: the kernel writes the time left into ts, which glibc's
      * wrapper would hide. */
     long r = syscall(SYS_ppoll, fds, (unsigned long)nfds, tsp, NULL, (size_t)8);
-    if (r < 0) {
-        return sys_errno();
+    int64_t ret = r < 0 ? sys_errno() : r;
+    /* Linux writes back the time left, also after an error, but not for a
+     * zero timeout, and a failed write does not change the result. */
+    if (tsp && (ts_in.tv_sec || ts_in.tv_nsec)) {
+        put_timespec(a[2], tsp);
     }
-    /* Linux writes back the time left. */
-    if (tsp && put_timespec(a[2], tsp) < 0) {
-        return -EFAULT;
-    }
-    return r;
+    return ret;
 }

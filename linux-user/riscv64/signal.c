@@ -23,8 +23,10 @@ enum {
     UC_SIGMASK = FRAME_UC + 40,
     UC_MCONTEXT = FRAME_UC + 176,  /* 16-byte aligned after __unused */
     SC_REGS = UC_MCONTEXT,         /* pc, then x1..x31 */
-    SC_FPREGS = UC_MCONTEXT + 256, /* f[32] (of 64) then fcsr at +512 */
-    SC_FCSR = SC_FPREGS + 512,
+    /* Linux saves the D-extension layout of the FP union: f[32], then
+     * fcsr (not the Q layout's f[64]). */
+    SC_FPREGS = UC_MCONTEXT + 256,
+    SC_FCSR = SC_FPREGS + 256,
     FRAME_SIZE = 1088,
 };
 

@@ -184,6 +184,28 @@ int main_(int argc, char **argv, char **envp, u64 *auxv)
         __asm__ volatile(".word 0");
         return 0;
     }
+    if (streq(mode, "fork")) { /* raw clone(SIGCHLD) and wait4 */
+        /* Both processes translate new code (prime_sum) at the same time
+         * after the fork: they must not share the code buffer. */
+        s64 pid = sys6(220, 17, 0, 0, 0, 0, 0);
+        if (pid == 0) {
+            puts_("child ");
+            putu(prime_sum(3000));
+            puts_("\n");
+            exit_(5);
+        }
+        u64 mine = prime_sum(2000);
+        int status = 0;
+        s64 w = sys6(260, pid, (s64)&status, 0, 0, 0, 0);
+        puts_("parent ");
+        putu(w == pid);
+        puts_(" ");
+        putu((u64)((status >> 8) & 0xff));
+        puts_(" ");
+        putu(mine);
+        puts_("\n");
+        return 0;
+    }
     if (streq(mode, "nosys")) {
         putu((u64)-sys3(999, 0, 0, 0));
         puts_("\n");
@@ -205,6 +227,7 @@ int main_(int argc, char **argv, char **envp, u64 *auxv)
  * instruction by editing the saved pc and plants a value in a saved
  * register to prove rt_sigreturn restores the context. */
 static volatile u64 seen_sig, seen_addr, seen_code, seen_pc, seen_mask;
+static volatile u64 seen_fcsr;
 
 static void handler(int sig, siginfo_t *info, void *ctx)
 {
@@ -218,6 +241,10 @@ static void handler(int sig, siginfo_t *info, void *ctx)
     seen_mask = cur;
     uc->uc_mcontext.sc_regs.pc += 4;
     uc->uc_mcontext.sc_regs.a0 = 1234;
+    /* fcsr as Linux saves it (the D layout of the FP union); the value
+     * written here must be live after rt_sigreturn. */
+    seen_fcsr = uc->uc_mcontext.sc_fpregs.d.fcsr;
+    uc->uc_mcontext.sc_fpregs.d.fcsr = 0x22;
 }
 
 struct ksigaction { u64 handler, flags, mask; };
@@ -272,7 +299,16 @@ static int signal_mode(const char *mode)
 {
     if (streq(mode, "sigsegv")) {
         set_handler(SIGSEGV, 0);
-        report(faulting_load(0x10));
+        __asm__ volatile("csrw 0x3, %0" ::"r"(0x41ul)); /* fcsr */
+        u64 r = faulting_load(0x10);
+        u64 fcsr_after;
+        __asm__ volatile("csrr %0, 0x3" : "=r"(fcsr_after));
+        report(r);
+        puts_("fcsr ");
+        putu(seen_fcsr);
+        puts_(" ");
+        putu(fcsr_after);
+        puts_("\n");
         puts_("fault_insn ");
         putu((u64)fault_insn);
         puts_("\n");

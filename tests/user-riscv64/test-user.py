@@ -97,11 +97,13 @@ for backend in ("native", "tci"):
     # saved pc, the signal blocked inside the handler, unblocked after.
     r = run(b + [GUEST, "sigsegv"])
     lines = r.stdout.split("\n")
-    ok = r.returncode == 0 and len(lines) >= 2
+    ok = r.returncode == 0 and len(lines) >= 3
     if ok:
         v = lines[0].split()
-        insn = lines[1].split()[1]
-        ok = v == ["1234", "11", "1", "16", insn, "1", "0"]
+        insn = lines[2].split()[1]
+        # fcsr 0x41 seen in the frame, 0x22 (set by the handler) after.
+        ok = (v == ["1234", "11", "1", "16", insn, "1", "0"] and
+              lines[1] == "fcsr 65 34")
     check(f"{backend} SIGSEGV handler", ok, repr(r))
     r = run(b + [GUEST, "sigill"])
     lines = r.stdout.split("\n")
@@ -168,6 +170,15 @@ one_line_error("unknown option", run(["-bogus", GUEST]), "-bogus")
 one_line_error("no program", run([]), "no program")
 one_line_error("option without argument", run(["-L"]), "-L")
 one_line_error("bad backend", run(["-backend", "fast", GUEST]), "fast")
+# Fork-style clone and wait4: the child's exit status reaches the parent.
+# Both sides translate fresh code right after the fork.
+for backend in ("native", "tci"):
+    r = run(["-backend", backend, GUEST, "fork"])
+    check(f"{backend} clone+wait4", r.returncode == 0 and
+          sorted(r.stdout.splitlines()) ==
+          [f"child {prime_sum(3000)}", f"parent 1 5 {prime_sum(2000)}"],
+          repr(r))
+
 # -d unimp names unimplemented system calls; the guest gets -ENOSYS.
 r = run(["-d", "unimp", GUEST, "nosys"])
 check("-d unimp", r.stdout.strip() == "38" and
