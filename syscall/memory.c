@@ -78,3 +78,19 @@ int64_t sys_madvise(SyscallCtx *c, const uint64_t *a)
      * decides which advice is safe to pass to the host. */
     return guest_madvise(a[0], a[1], (int)a[2]);
 }
+
+/* riscv_flush_icache(start, end, flags): the guest has written code in
+ * [start, end) and wants it seen (glibc's __riscv_flush_icache, used for
+ * __builtin___clear_cache by JITs): drop its translations. Only the
+ * SYS_RISCV_FLUSH_ICACHE_LOCAL flag (bit 0) exists; translations are
+ * shared by all threads, so local and global flushes are the same here. */
+int64_t sys_riscv_flush_icache(SyscallCtx *c, const uint64_t *a)
+{
+    if (a[2] & ~1ull) {
+        return -EINVAL;
+    }
+    if (a[1] > a[0]) {
+        tb_invalidate_range(a[0], a[1]);
+    }
+    return 0;
+}

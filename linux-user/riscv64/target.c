@@ -152,9 +152,22 @@ static const UserArch riscv64_user = {
     .restore_frame = riscv_restore_frame,
 };
 
+/* riscv64 uses the asm-generic numbers plus two of its own in the
+ * architecture-private range. */
+#define RISCV_NR_HWPROBE 258
+#define RISCV_NR_FLUSH_ICACHE 259
+
 int main(int argc, char **argv)
 {
-    riscv_sys.names = syscall_generic_names;
-    riscv_sys.nr_count = syscall_generic_nr_count;
+    static const char *names[1024];
+    unsigned n = syscall_generic_nr_count;
+    for (unsigned i = 0; i < n && i < 1024; i++) {
+        names[i] = syscall_generic_names[i];
+    }
+    names[RISCV_NR_HWPROBE] = "riscv_hwprobe";
+    names[RISCV_NR_FLUSH_ICACHE] = "riscv_flush_icache";
+    riscv_sys.names = names;
+    riscv_sys.nr_count =
+        n > RISCV_NR_FLUSH_ICACHE + 1 ? n : RISCV_NR_FLUSH_ICACHE + 1;
     return linux_user_main(&riscv64_user, argc, argv);
 }

@@ -206,6 +206,28 @@ int main_(int argc, char **argv, char **envp, u64 *auxv)
         puts_("\n");
         return 0;
     }
+    if (streq(mode, "jit")) {
+        /* Code in an RWX page, run, patched, flushed through
+         * riscv_flush_icache, run again: the new code must run. */
+        unsigned *code = (unsigned *)sys6(NR_mmap, 0, 4096, 7, 0x22, -1, 0);
+        code[0] = 0x02a00513; /* li a0, 42 */
+        code[1] = 0x00008067; /* ret */
+        sys3(259, code, code + 2, 0);
+        u64 (*fn)(void) = (u64(*)(void))code;
+        u64 first = fn();
+        code[0] = 0x06300513; /* li a0, 99 */
+        u64 stale = fn(); /* no flush yet: either value is allowed */
+        (void)stale;
+        sys3(259, code, code + 2, 0);
+        u64 second = fn();
+        putu(first);
+        puts_(" ");
+        putu(second);
+        puts_(" ");
+        putu((u64)-sys3(259, code, code + 2, 2)); /* bad flag: EINVAL */
+        puts_("\n");
+        return 0;
+    }
     if (streq(mode, "nosys")) {
         putu((u64)-sys3(999, 0, 0, 0));
         puts_("\n");

@@ -179,6 +179,12 @@ for backend in ("native", "tci"):
           [f"child {prime_sum(3000)}", f"parent 1 5 {prime_sum(2000)}"],
           repr(r))
 
+# riscv_flush_icache drops translations of patched code (JIT style).
+for backend in ("native", "tci"):
+    r = run(["-backend", backend, GUEST, "jit"])
+    check(f"{backend} riscv_flush_icache", r.stdout.strip() == "42 99 22",
+          repr(r))
+
 # -d unimp names unimplemented system calls; the guest gets -ENOSYS.
 r = run(["-d", "unimp", GUEST, "nosys"])
 check("-d unimp", r.stdout.strip() == "38" and
