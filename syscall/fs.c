@@ -105,6 +105,19 @@ static int get_path_at(uint64_t addr, char *out, bool follow, int hflags)
     return sys_get_path(addr, out, follow);
 }
 
+/* The prologue of most *at calls: the flags argument (a[flags_arg])
+ * checked against allowed, then the path argument (a[1]) resolved,
+ * following a final symlink unless AT_SYMLINK_NOFOLLOW. */
+static int at_path(const uint64_t *a, int flags_arg, uint32_t allowed,
+                   char *path, int *hflags)
+{
+    int r = at_flags(a[flags_arg], allowed, hflags);
+    if (r < 0) {
+        return r;
+    }
+    return get_path_at(a[1], path, !(*hflags & AT_SYMLINK_NOFOLLOW), *hflags);
+}
+
 /* Converters. */
 
 static void host_to_target_stat(target_stat *t, const struct stat *h)
@@ -147,15 +160,11 @@ int64_t sys_fstat(SyscallCtx *c, const uint64_t *a)
 int64_t sys_newfstatat(SyscallCtx *c, const uint64_t *a)
 {
     int hflags;
-    int r = at_flags(a[3],
-                     TARGET_AT_SYMLINK_NOFOLLOW | TARGET_AT_EMPTY_PATH |
-                         TARGET_AT_NO_AUTOMOUNT,
-                     &hflags);
-    if (r < 0) {
-        return r;
-    }
     char path[PATH_MAX];
-    r = get_path_at(a[1], path, !(hflags & AT_SYMLINK_NOFOLLOW), hflags);
+    int r = at_path(a, 3,
+                    TARGET_AT_SYMLINK_NOFOLLOW | TARGET_AT_EMPTY_PATH |
+                        TARGET_AT_NO_AUTOMOUNT,
+                    path, &hflags);
     if (r < 0) {
         return r;
     }
@@ -187,16 +196,12 @@ static void ts_to_target(target_statx_timestamp *t,
 int64_t sys_statx(SyscallCtx *c, const uint64_t *a)
 {
     int hflags;
-    int r = at_flags(a[2],
-                     TARGET_AT_SYMLINK_NOFOLLOW | TARGET_AT_EMPTY_PATH |
-                         TARGET_AT_NO_AUTOMOUNT | TARGET_AT_STATX_FORCE_SYNC |
-                         TARGET_AT_STATX_DONT_SYNC,
-                     &hflags);
-    if (r < 0) {
-        return r;
-    }
     char path[PATH_MAX];
-    r = get_path_at(a[1], path, !(hflags & AT_SYMLINK_NOFOLLOW), hflags);
+    int r = at_path(a, 2,
+                    TARGET_AT_SYMLINK_NOFOLLOW | TARGET_AT_EMPTY_PATH |
+                        TARGET_AT_NO_AUTOMOUNT | TARGET_AT_STATX_FORCE_SYNC |
+                        TARGET_AT_STATX_DONT_SYNC,
+                    path, &hflags);
     if (r < 0) {
         return r;
     }
@@ -384,15 +389,11 @@ int64_t sys_faccessat(SyscallCtx *c, const uint64_t *a)
 int64_t sys_faccessat2(SyscallCtx *c, const uint64_t *a)
 {
     int hflags;
-    int r = at_flags(a[3],
-                     TARGET_AT_EACCESS | TARGET_AT_SYMLINK_NOFOLLOW |
-                         TARGET_AT_EMPTY_PATH,
-                     &hflags);
-    if (r < 0) {
-        return r;
-    }
     char path[PATH_MAX];
-    r = get_path_at(a[1], path, !(hflags & AT_SYMLINK_NOFOLLOW), hflags);
+    int r = at_path(a, 3,
+                    TARGET_AT_EACCESS | TARGET_AT_SYMLINK_NOFOLLOW |
+                        TARGET_AT_EMPTY_PATH,
+                    path, &hflags);
     if (r < 0) {
         return r;
     }
@@ -460,13 +461,9 @@ int64_t sys_fchown(SyscallCtx *c, const uint64_t *a)
 int64_t sys_fchownat(SyscallCtx *c, const uint64_t *a)
 {
     int hflags;
-    int r = at_flags(a[4], TARGET_AT_SYMLINK_NOFOLLOW | TARGET_AT_EMPTY_PATH,
-                     &hflags);
-    if (r < 0) {
-        return r;
-    }
     char path[PATH_MAX];
-    r = get_path_at(a[1], path, !(hflags & AT_SYMLINK_NOFOLLOW), hflags);
+    int r = at_path(a, 4, TARGET_AT_SYMLINK_NOFOLLOW | TARGET_AT_EMPTY_PATH,
+                    path, &hflags);
     if (r < 0) {
         return r;
     }
