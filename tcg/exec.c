@@ -516,3 +516,19 @@ void tcg_install_fault_handler(void)
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
 }
+
+const char *tcg_excp_name(int excp)
+{
+    switch (excp) {
+    case EXCP_INTERRUPT:
+        return "interrupt";
+    case EXCP_SEGV:
+        return "segmentation fault";
+    case EXCP_UNALIGNED:
+        return "unaligned access";
+    case EXCP_HALTED:
+        return "halted";
+    default:
+        return "unknown exception";
+    }
+}

@@ -170,6 +170,9 @@ const TCGBackend *tcg_current_backend(void);
 const TCGBackend *tcg_backend_by_name(const char *name);
 
 void cpu_init_common(CPUState *cpu, const TargetOps *ops);
+/* Name of one of the runtime's own exceptions (EXCP_INTERRUPT, ...), or
+ * "unknown exception": targets name theirs and defer to this. */
+const char *tcg_excp_name(int excp);
 /* Run the guest until an exception; returns cpu->exception_index. */
 int cpu_exec(CPUState *cpu);
 /* From a helper: leave generated code and return from cpu_exec with

@@ -67,16 +67,8 @@ const char *riscv_excp_name(int excp)
         return "breakpoint";
     case EXCP_RISCV_ECALL:
         return "environment call";
-    case EXCP_INTERRUPT:
-        return "interrupt";
-    case EXCP_SEGV:
-        return "segmentation fault";
-    case EXCP_UNALIGNED:
-        return "unaligned access";
-    case EXCP_HALTED:
-        return "halted";
     default:
-        return "unknown exception";
+        return tcg_excp_name(excp);
     }
 }
 

@@ -115,15 +115,7 @@ const char *toy_excp_name(int excp)
         return "instruction fetch fault";
     case EXCP_TOY_CHECK:
         return "chkeq failed";
-    case EXCP_INTERRUPT:
-        return "interrupt";
-    case EXCP_SEGV:
-        return "segmentation fault";
-    case EXCP_UNALIGNED:
-        return "unaligned access";
-    case EXCP_HALTED:
-        return "halted";
     default:
-        return "unknown exception";
+        return tcg_excp_name(excp);
     }
 }
