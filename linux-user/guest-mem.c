@@ -45,6 +45,8 @@
  *   holds the TB lock and may query the page map, so taking the TB lock
  *   under ours could deadlock.
  */
+#include <glib.h>
+
 #include "linux-user/guest-mem.h"
 
 #include <assert.h>
@@ -241,6 +243,71 @@ static void register_atfork(void)
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
+/*
+ * Self-modifying code. A writable page that code was translated from is
+ * made read-only on the host (the guest's own view stays writable), so the
+ * guest's next store to it faults: code_write_fault makes it writable
+ * again and drops its blocks, and the store is retried. Pages are released
+ * the same way before the emulator writes into them for the guest
+ * (syscalls, signal frames) and before any mapping change over them, so
+ * those paths always see the protection the guest asked for. Read-only
+ * code pages, the usual case, are never touched.
+ */
+static pthread_mutex_t code_lock = PTHREAD_MUTEX_INITIALIZER;
+static GHashTable *code_pages; /* guest page -> protected */
+static unsigned code_count;    /* read without the lock as a fast path */
+
+static void code_page_translated(uint64_t page)
+{
+    if (!(guest_page_flags(page) & PAGE_WRITE)) {
+        return;
+    }
+    pthread_mutex_lock(&code_lock);
+    gpointer key = (gpointer)(uintptr_t)(page / GUEST_PAGE_SIZE + 1);
+    if (!g_hash_table_contains(code_pages, key) &&
+        mprotect(g2h(page), GUEST_PAGE_SIZE, PROT_READ) == 0) {
+        g_hash_table_add(code_pages, key);
+        __atomic_store_n(&code_count, code_count + 1, __ATOMIC_RELAXED);
+    }
+    pthread_mutex_unlock(&code_lock);
+}
+
+/* Give page back the guest's protection; true if it was protected. */
+static bool code_page_release(uint64_t page)
+{
+    pthread_mutex_lock(&code_lock);
+    gpointer key = (gpointer)(uintptr_t)(page / GUEST_PAGE_SIZE + 1);
+    bool was = g_hash_table_remove(code_pages, key);
+    if (was) {
+        __atomic_store_n(&code_count, code_count - 1, __ATOMIC_RELAXED);
+        mprotect(g2h(page), GUEST_PAGE_SIZE,
+                 host_prot(guest_page_flags(page) & PROT_BITS));
+    }
+    pthread_mutex_unlock(&code_lock);
+    if (was) {
+        tb_invalidate_range(page, page + GUEST_PAGE_SIZE);
+    }
+    return was;
+}
+
+static void code_release_range(uint64_t addr, uint64_t len)
+{
+    if (!__atomic_load_n(&code_count, __ATOMIC_RELAXED) || !len) {
+        return;
+    }
+    uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
+    for (uint64_t p = addr & GUEST_PAGE_MASK; p < end && p < gm.limit;
+         p += GUEST_PAGE_SIZE) {
+        code_page_release(p);
+    }
+}
+
+static bool code_write_fault(uint64_t guest_addr)
+{
+    return guest_addr < gm.limit &&
+           code_page_release(guest_addr & GUEST_PAGE_MASK);
+}
+
 int guest_mem_init_at(unsigned addr_bits, uint64_t mmap_base,
                       uintptr_t host_base)
 {
@@ -284,6 +351,11 @@ int guest_mem_init_at(unsigned addr_bits, uint64_t mmap_base,
     gm.brk_start = gm.brk_cur = 0;
     tcg_guest_base = (uintptr_t)p;
     tcg_guest_addr_bits = addr_bits;
+    if (!code_pages) {
+        code_pages = g_hash_table_new(g_direct_hash, g_direct_equal);
+    }
+    tcg_code_page_hook = code_page_translated;
+    tcg_code_write_hook = code_write_fault;
     gm.ready = true;
     unlock();
     return 0;
@@ -306,6 +378,14 @@ void guest_mem_fini(void)
         gm.limit = 0;
         tcg_guest_base = 0;
         tcg_guest_addr_bits = 0;
+        tcg_code_page_hook = NULL;
+        tcg_code_write_hook = NULL;
+        pthread_mutex_lock(&code_lock);
+        if (code_pages) {
+            g_hash_table_remove_all(code_pages);
+        }
+        code_count = 0;
+        pthread_mutex_unlock(&code_lock);
     }
     unlock();
 }
@@ -417,6 +497,9 @@ static int64_t mmap_locked(uint64_t addr, uint64_t len, int prot, int flags,
 int64_t guest_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
                    off_t offset)
 {
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        code_release_range(addr, len);
+    }
     Inval iv = {0};
     wrlock();
     int64_t r = mmap_locked(addr, len, prot, flags, fd, offset, &iv);
@@ -460,6 +543,7 @@ static int munmap_locked(uint64_t addr, uint64_t len, Inval *iv)
 
 int guest_munmap(uint64_t addr, uint64_t len)
 {
+    code_release_range(addr, len);
     Inval iv = {0};
     wrlock();
     int r = munmap_locked(addr, len, &iv);
@@ -472,6 +556,7 @@ int guest_munmap(uint64_t addr, uint64_t len)
 
 int guest_mprotect(uint64_t addr, uint64_t len, int prot)
 {
+    code_release_range(addr, len);
     if (addr & (GUEST_PAGE_SIZE - 1)) {
         return -EINVAL;
     }
@@ -696,6 +781,7 @@ static int64_t mremap_locked(uint64_t old, uint64_t old_len, uint64_t new_len,
 int64_t guest_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len,
                      int flags, uint64_t new_addr)
 {
+    code_release_range(old_addr, old_len);
     Inval iv = {0};
     wrlock();
     int64_t r = mremap_locked(old_addr, old_len, new_len, flags, new_addr, &iv);
@@ -749,6 +835,7 @@ static bool advice_discards(int advice)
 
 int guest_madvise(uint64_t addr, uint64_t len, int advice)
 {
+    code_release_range(addr, len);
     int kind = advice_kind(advice);
     if (kind == 0) {
         return -EINVAL;
@@ -889,6 +976,7 @@ int guest_copy_from(void *dst, uint64_t src, size_t len)
 
 int guest_copy_to(uint64_t dst, const void *src, size_t len)
 {
+    code_release_range(dst, len);
     int flags;
     Inval iv = {0};
     rdlock();
@@ -935,6 +1023,9 @@ ssize_t guest_strncpy_from(char *dst, uint64_t src, size_t size)
 
 void *guest_lock(uint64_t addr, size_t len, bool write)
 {
+    if (write) {
+        code_release_range(addr, len);
+    }
     int flags;
     Inval iv = {0};
     rdlock();

@@ -29,6 +29,8 @@
 const void *tcg_code_gen_epilogue;
 uintptr_t tcg_guest_base;
 unsigned tcg_guest_addr_bits;
+void (*tcg_code_page_hook)(uint64_t guest_page);
+bool (*tcg_code_write_hook)(uint64_t guest_addr);
 __thread CPUState *current_cpu;
 __thread int tcg_exec_depth;
 
@@ -489,6 +491,13 @@ static void host_fault_handler(int sig, siginfo_t *info, void *ucv)
 #else
     (void)uc;
 #endif
+    /* A write to a translated page we protected: it is writable again
+     * and its blocks are gone, so the write just runs again. */
+    if (info->si_code > 0 && is_write && tcg_code_write_hook &&
+        tcg_code_write_hook(
+            (uint64_t)((uintptr_t)info->si_addr - tcg_guest_base))) {
+        return;
+    }
     /* si_code <= 0: sent by kill/tgkill, not a fault of ours. */
     if (info->si_code > 0) {
         tcg_handle_host_fault(current_cpu, pc, (uintptr_t)info->si_addr,

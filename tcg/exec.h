@@ -204,6 +204,17 @@ TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint32_t flags);
 const void *helper_lookup_tb_ptr(CPUState *cpu);
 extern const TCGHelperInfo helper_info_lookup_tb_ptr;
 
+/*
+ * Self-modifying code. User mode write-protects writable guest pages that
+ * hold translated code: code_page_hook is called (under the TB lock) for
+ * each guest page a new block was translated from; code_write_hook is
+ * called from the SIGSEGV handler for a write fault at guest_addr and
+ * returns true if it was such a page, now writable again with its blocks
+ * dropped, so the faulting write is simply retried.
+ */
+extern void (*tcg_code_page_hook)(uint64_t guest_page);
+extern bool (*tcg_code_write_hook)(uint64_t guest_addr);
+
 /* Drop every block that covers any guest byte in [start, end). */
 void tb_invalidate_range(uint64_t start, uint64_t end);
 /* Drop everything and reset the code buffer. */

@@ -426,6 +426,15 @@ bool tb_commit_locked(TranslationBlock *tb, size_t code_size, TCGContext *s)
         tb->page_addr[1] = last & TB_PAGE_MASK;
     }
 
+    if (tcg_code_page_hook) {
+        for (uint64_t p = tb->pc & TB_PAGE_MASK;; p += TB_PAGE_SIZE) {
+            tcg_code_page_hook(p);
+            if (p >= (last & TB_PAGE_MASK)) {
+                break;
+            }
+        }
+    }
+
     /* Findable by host pc before its code can ever run. */
     __atomic_store_n(&region.nb_tbs, region.nb_tbs + 1, __ATOMIC_RELEASE);
     if (tb_is_wide(tb)) {

@@ -858,7 +858,10 @@ static uint64_t run_toy(ToyCPU *cpu, uint64_t pc)
 }
 
 /* "li r1, value; out r1; halt" at pc, stored straight through g2h as a
- * guest store would be (no invalidation of its own). */
+ * guest store would be (no invalidation of its own). A writable page that
+ * holds translated code is write-protected on the host, so like a guest
+ * store this write faults and goes through the fault handler, which
+ * releases the page (drops its blocks) and retries the write. */
 static void store_program(uint64_t pc, uint64_t value)
 {
     ToyAsm as;
@@ -880,15 +883,24 @@ static uint64_t invalidations(void)
 
 START_TEST(test_invalidate)
 {
+    uint64_t before_plain;
     const uint64_t pc = 0x10000;
     const int rwx = PROT_READ | PROT_WRITE | PROT_EXEC;
     tcg_exec_init(0, &tcg_backend_tci);
+    tcg_install_fault_handler();
     ToyCPU cpu;
     toy_cpu_init(&cpu, LIMIT);
 
     ck_assert_int_eq(map_anon(pc, PG, rwx, MAP_FIXED), (int64_t)pc);
     store_program(pc, 11);
     ck_assert_uint_eq(run_toy(&cpu, pc), 11);
+
+    /* A plain store into translated code is seen with no other help: the
+     * page was write-protected when the block was translated. */
+    before_plain = invalidations();
+    store_program(pc, 12);
+    ck_assert_uint_gt(invalidations(), before_plain);
+    ck_assert_uint_eq(run_toy(&cpu, pc), 12);
 
     /* mprotect over code drops its translation. */
     uint64_t before = invalidations();

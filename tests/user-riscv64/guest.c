@@ -228,6 +228,31 @@ int main_(int argc, char **argv, char **envp, u64 *auxv)
         puts_("\n");
         return 0;
     }
+    if (streq(mode, "smc")) {
+        /* Code in an RWX page, run, then patched by a plain store with no
+         * fence.i or flush at all: vemu must notice the write to code it
+         * translated and run the new instruction. Also a store into the
+         * code page's other half (data next to code) must just work. */
+        unsigned *code = (unsigned *)sys6(NR_mmap, 0, 4096, 7, 0x22, -1, 0);
+        code[0] = 0x02a00513; /* li a0, 42 */
+        code[1] = 0x00008067; /* ret */
+        sys3(259, code, code + 2, 0);
+        u64 (*fn)(void) = (u64(*)(void))code;
+        u64 first = fn();
+        code[0] = 0x06300513; /* li a0, 99 */
+        u64 second = fn();
+        code[512] = 7;        /* data in the same page, after the retry */
+        code[0] = 0x00700513; /* li a0, 7 */
+        u64 third = fn();
+        sys3(NR_write, 1, 0, 0);
+        putu(first);
+        puts_(" ");
+        putu(second);
+        puts_(" ");
+        putu(third + code[512]);
+        puts_("\n");
+        return 0;
+    }
     if (streq(mode, "nosys")) {
         putu((u64)-sys3(999, 0, 0, 0));
         puts_("\n");

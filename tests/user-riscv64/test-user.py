@@ -185,6 +185,12 @@ for backend in ("native", "tci"):
     check(f"{backend} riscv_flush_icache", r.stdout.strip() == "42 99 22",
           repr(r))
 
+# Plain stores into translated code (no fence.i, no flush) are seen.
+for backend in ("native", "tci"):
+    r = run(["-backend", backend, GUEST, "smc"])
+    check(f"{backend} self-modifying code", r.stdout.strip() == "42 99 14",
+          repr(r))
+
 # -d unimp names unimplemented system calls; the guest gets -ENOSYS.
 r = run(["-d", "unimp", GUEST, "nosys"])
 check("-d unimp", r.stdout.strip() == "38" and
