@@ -57,15 +57,18 @@ static void usage(FILE *f, const UserArch *arch)
             "  -version           print the version and exit\n"
             "  -L path            guest root for absolute paths, as a chroot "
             "with host fallback [VEMU_LD_PREFIX]\n"
-            "  -E var=value       set a variable in the guest's environment\n"
+            "  -E var=value       set a variable in the guest's environment "
+            "[VEMU_SET_ENV=var=value,...]\n"
             "  -U var             remove a variable from the guest's "
-            "environment\n"
-            "  -0 argv0           the program's argv[0] (default: program)\n"
+            "environment [VEMU_UNSET_ENV=var,...]\n"
+            "  -0 argv0           the program's argv[0] (default: program) "
+            "[VEMU_ARGV0]\n"
             "  -strace            log system calls [VEMU_STRACE]\n"
             "  -d item[,...]      log translation (-d help lists them) "
             "[VEMU_LOG]\n"
             "  -D file            write the log to file [VEMU_LOG_FILENAME]\n"
-            "  -one-insn-per-tb   translate one guest instruction per block\n"
+            "  -one-insn-per-tb   translate one guest instruction per block "
+            "[VEMU_ONE_INSN_PER_TB]\n"
             "  -cpu model         CPU model (-cpu help lists them) [VEMU_CPU]\n"
             "  -s size            stack size (default 8M) [VEMU_STACK_SIZE]\n"
             "  -R size            guest address space size, rounded up to a "
@@ -113,6 +116,7 @@ static void env_init(Options *o)
 }
 
 static void pick_cpu(const UserArch *arch, const Options *o);
+static const char *opt_or_env(const char *opt, const char *var);
 
 /* Options come first; the first non-option is the program. Returns the
  * index of the program in argv, or exits. */
@@ -386,6 +390,33 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
 
     Options o = {0};
     env_init(&o);
+    /* Environment equivalents of -E, -U, -0 and -one-insn-per-tb, as
+     * qemu-user's QEMU_SET_ENV and friends: applied first, so options
+     * given on the command line win. */
+    const char *set = getenv("VEMU_SET_ENV");
+    if (set && *set) {
+        char *list = strdup(set), *save = NULL;
+        for (char *a = strtok_r(list, ",", &save); a;
+             a = strtok_r(NULL, ",", &save)) {
+            if (!strchr(a, '=')) {
+                fprintf(stderr, "%s: VEMU_SET_ENV: '%s' is not var=value\n",
+                        prog_name, a);
+                exit(2);
+            }
+            env_set(&o, a); /* list stays allocated: env points into it */
+        }
+    }
+    const char *unset = getenv("VEMU_UNSET_ENV");
+    if (unset && *unset) {
+        char *list = strdup(unset), *save = NULL;
+        for (char *a = strtok_r(list, ",", &save); a;
+             a = strtok_r(NULL, ",", &save)) {
+            env_unset(&o, a);
+        }
+        free(list);
+    }
+    o.argv0 = opt_or_env(NULL, "VEMU_ARGV0");
+    o.one_insn_per_tb = opt_or_env(NULL, "VEMU_ONE_INSN_PER_TB") != NULL;
     int prog = parse_options(arch, &o, argc, argv);
     const char *path = argv[prog];
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and build vemu (scripts/setup.sh), then run the bundled examples:
-# 1. vemu-riscv64 runs a bundled riscv64 Linux program (tests/user-riscv64/
+# 1. vemu-riscv64 runs a bundled riscv64 Linux program (tests/guest/riscv64/
 #    guest.c, cross-built by the build), which prints a greeting and the
 #    sum of the first 3000 primes;
 # 2. vemu-selftest runs a toy-guest program on the native x86-64 backend
@@ -17,7 +17,7 @@ export BUILD_DIR
 bash scripts/setup.sh
 
 vemu="$BUILD_DIR/linux-user/riscv64/vemu-riscv64"
-guest="$BUILD_DIR/tests/user-riscv64/guest-riscv64"
+guest="$BUILD_DIR/tests/guest/riscv64/guest-riscv64"
 selftest="$BUILD_DIR/tests/toy/vemu-selftest"
 for f in "$vemu" "$guest" "$selftest"; do
   if [ ! -e "$f" ]; then

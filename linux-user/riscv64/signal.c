@@ -1,6 +1,6 @@
 /*
  * The riscv64 signal frame, as Linux builds it (offsets checked against
- * the kernel's uapi headers by tests/user-riscv64): struct rt_sigframe
+ * the kernel's uapi headers by tests/guest/riscv64): struct rt_sigframe
  * { siginfo_t info; struct ucontext uc; } of 1088 bytes, 16-byte aligned
  * below the interrupted sp. The handler gets a0 = signal, a1 = &info,
  * a2 = &uc, and ra = the sigreturn trampoline, since Linux's own (in the

@@ -212,6 +212,16 @@ check("-B address", r.returncode == 0 and r.stdout == "hello from riscv64\n",
       repr(r))
 one_line_error("unaligned -B", run(["-B", "0x200000000010", GUEST]),
                "page aligned")
+# Environment equivalents of -E, -U and -0.
+r = run([GUEST, "args"], env={"VEMU_SET_ENV": "VT_A=1,VT_B=two",
+                              "VEMU_UNSET_ENV": "VT_C", "VT_C": "x",
+                              "VEMU_ARGV0": "zero"})
+out = r.stdout.splitlines()
+check("VEMU_SET_ENV/UNSET_ENV/ARGV0", out[:2] == ["zero", "args"] and
+      sorted(l for l in out[2:]) == ["VT_A=1", "VT_B=two"], repr(r))
+r = run([GUEST, "primes", "1"], env={"VEMU_ONE_INSN_PER_TB": "1"})
+check("VEMU_ONE_INSN_PER_TB", r.stdout.strip() == str(prime_sum(1000)),
+      repr(r))
 r = run(["-h"])
 check("-h", r.returncode == 0 and "usage: vemu-riscv64" in r.stdout, repr(r))
 
