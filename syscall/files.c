@@ -188,6 +188,11 @@ int64_t sys_dup3(SyscallCtx *c, const uint64_t *a)
 int64_t sys_pipe2(SyscallCtx *c, const uint64_t *a)
 {
     int fds[2];
+    /* Linux accepts only these for pipe2; anything else is EINVAL. */
+    if ((uint32_t)a[1] &
+        ~(uint32_t)(TARGET_O_CLOEXEC | TARGET_O_NONBLOCK | TARGET_O_DIRECT)) {
+        return -EINVAL;
+    }
     int flags = sys_open_flags_to_host(c->arch, (uint32_t)a[1]);
     if (pipe2(fds, flags) != 0) {
         return sys_errno();
@@ -446,6 +451,23 @@ int64_t sys_ioctl(SyscallCtx *c, const uint64_t *a)
         return sys_ret(ioctl(fd, FIOCLEX));
     case TARGET_FIONCLEX:
         return sys_ret(ioctl(fd, FIONCLEX));
+    /* Terminal requests taking an int by value (tcdrain, tcflush,
+     * tcflow, controlling terminal): nothing to convert. */
+    case TARGET_TCSBRK:
+        return sys_ret(ioctl(fd, TCSBRK, (int)arg));
+    case TARGET_TCXONC:
+        return sys_ret(ioctl(fd, TCXONC, (int)arg));
+    case TARGET_TCFLSH:
+        return sys_ret(ioctl(fd, TCFLSH, (int)arg));
+    case TARGET_TIOCSCTTY:
+        return sys_ret(ioctl(fd, TIOCSCTTY, (int)arg));
+    case TARGET_TIOCNOTTY:
+        return sys_ret(ioctl(fd, TIOCNOTTY));
+    /* Pseudo-terminals (openpty, grantpt, unlockpt): an int in memory. */
+    case TARGET_TIOCGPTN:
+        return ioctl_get_int(fd, TIOCGPTN, arg);
+    case TARGET_TIOCSPTLCK:
+        return ioctl_set_int(fd, TIOCSPTLCK, arg);
     default:
         /* Passing unknown requests through would let the host kernel
          * write host-layout structures into guest memory: refuse them as

@@ -172,4 +172,14 @@
 /* Clock ticks per second of times() and /proc (USER_HZ). */
 #define TARGET_USER_HZ 100
 
+
+/* More terminal requests (asm-generic ioctl numbers). */
+#define TARGET_TCSBRK 0x5409
+#define TARGET_TCXONC 0x540A
+#define TARGET_TCFLSH 0x540B
+#define TARGET_TIOCSCTTY 0x540E
+#define TARGET_TIOCNOTTY 0x5422
+#define TARGET_TIOCGPTN 0x80045430u
+#define TARGET_TIOCSPTLCK 0x40045431u
+
 #endif

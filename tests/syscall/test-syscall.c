@@ -552,6 +552,33 @@ START_TEST(ppoll_pipe)
 }
 END_TEST
 
+/* pipe2 rejects flags Linux rejects; the pty and terminal requests glibc's
+ * openpty/grantpt/unlockpt and tcflush/tcdrain use reach the host (before,
+ * every one of them was -ENOTTY). */
+START_TEST(pipe2_flags_and_pty_ioctls)
+{
+    ck_assert_int_eq(SC(NR_pipe2, BUF, 0x1), -EINVAL);
+    uint64_t gp = gstr(512, "/dev/ptmx");
+    int64_t fd = SC(NR_openat, G_AT_FDCWD, gp, 2 /* O_RDWR */, 0);
+    ck_assert_int_ge(fd, 0);
+    int32_t zero = 0;
+    ck_assert_int_eq(guest_copy_to(BUF + 64, &zero, 4), 0);
+    ck_assert_int_eq(SC(NR_ioctl, fd, 0x40045431u /* TIOCSPTLCK */, BUF + 64),
+                     0);
+    int32_t n = -1;
+    ck_assert_int_eq(guest_copy_to(BUF + 68, &n, 4), 0);
+    ck_assert_int_eq(SC(NR_ioctl, fd, 0x80045430u /* TIOCGPTN */, BUF + 68), 0);
+    gread(&n, BUF + 68, 4);
+    int hn = -1;
+    ck_assert_int_eq(ioctl((int)fd, TIOCGPTN, &hn), 0);
+    ck_assert_int_eq(n, hn);
+    ck_assert_int_eq(SC(NR_ioctl, fd, 0x540B /* TCFLSH */, 2 /* TCIOFLUSH */),
+                     0);
+    ck_assert_int_eq(SC(NR_ioctl, fd, 0x540B, 9), -EINVAL);
+    ck_assert_int_eq(SC(NR_close, fd), 0);
+}
+END_TEST
+
 START_TEST(unknown_is_enosys)
 {
     ck_assert_int_eq(SC(NR_io_setup, 1, BUF), -ENOSYS); /* named */
@@ -806,9 +833,13 @@ START_TEST(process_and_time)
     ck_assert_int_eq(guest_copy_to(BUF, bad, sizeof(bad)), 0);
     ck_assert_int_eq(SC(NR_nanosleep, BUF, 0), -EINVAL);
 
-    time_t before = time(NULL);
+    /* Bracket with the same fine-grained clock gettimeofday reads:
+     * time() uses a coarse clock that may lag it by a tick. */
+    struct timespec rt0, rt1;
+    clock_gettime(CLOCK_REALTIME, &rt0);
     ck_assert_int_eq(SC(NR_gettimeofday, BUF, 0), 0);
-    time_t after = time(NULL);
+    clock_gettime(CLOCK_REALTIME, &rt1);
+    time_t before = rt0.tv_sec, after = rt1.tv_sec;
     int64_t tv[2];
     gread(tv, BUF, sizeof(tv));
     ck_assert_int_ge(tv[0], before);
@@ -1249,6 +1280,7 @@ static Suite *syscall_suite(void)
     tcase_add_test(tc, unknown_is_enosys);
     tcase_add_test(tc, futex_basic);
     tcase_add_test(tc, ppoll_pipe);
+    tcase_add_test(tc, pipe2_flags_and_pty_ioctls);
     tcase_add_test(tc, bad_pointers_fault);
     tcase_add_test(tc, uname_machine);
     tcase_add_test(tc, clock_monotonic);
