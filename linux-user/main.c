@@ -358,6 +358,9 @@ static void pick_cpu(const UserArch *arch, const Options *o)
     }
     for (int i = 0; arch->cpu_models[i]; i++) {
         if (!strcmp(cpu, arch->cpu_models[i])) {
+            if (arch->set_cpu_model) {
+                arch->set_cpu_model(i);
+            }
             return;
         }
     }

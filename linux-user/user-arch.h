@@ -30,6 +30,9 @@ typedef struct UserArch {
      * and one line describing what they implement, for -cpu help. */
     const char *const *cpu_models;
     const char *cpu_description;
+    /* Optional: -cpu picked cpu_models[index] (called before cpu_new and
+     * auxv; without a call the default, index 0, applies). */
+    void (*set_cpu_model)(int index);
 
     /* A zeroed CPU ready to run (cpu_init_common done). */
     CPUState *(*cpu_new)(void);

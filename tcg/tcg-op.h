@@ -162,6 +162,11 @@ static inline void tcg_gen_setcond(TCGContext *s, TCGType t, TCGCond c, TCGv r,
 {
     TCG_GEN(s, INDEX_op_setcond, t, r, a, b, c);
 }
+static inline void tcg_gen_setcondi(TCGContext *s, TCGType t, TCGCond c,
+                                    TCGv r, TCGv a, uint64_t imm)
+{
+    tcg_gen_setcond(s, t, c, r, a, tcg_constant(s, t, imm));
+}
 static inline void tcg_gen_movcond(TCGContext *s, TCGType t, TCGCond c, TCGv r,
                                    TCGv c1, TCGv c2, TCGv v1, TCGv v2)
 {
