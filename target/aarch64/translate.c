@@ -11,6 +11,7 @@
  *   op0 x1x0  loads and stores             a64-ldst.decode  trans-ldst.c.inc
  *   op0 x111  scalar FP and Advanced SIMD  a64-fp.decode    trans-fp.c.inc
  *                                          a64-simd.decode  trans-simd.c.inc
+ *                                          a64-simdx.decode trans-simdx.c.inc
  *                                          a64-crypto.decode trans-crypto.c.inc
  *
  * Each .decode file becomes its own decoder (decode_a64_<group>), tried
@@ -113,6 +114,7 @@ static inline bool dc_has(const DisasContext *ctx, uint64_t f)
 #include "decode-a64-fp.c.inc"
 #include "decode-a64-ldst.c.inc"
 #include "decode-a64-simd.c.inc"
+#include "decode-a64-simdx.c.inc"
 
 /* ---- temps and constants ---- */
 
@@ -531,6 +533,7 @@ static void gen_helper_env_imm(DisasContext *ctx, const TCGHelperInfo *info,
 #include "trans-fp.c.inc"
 #include "trans-ldst.c.inc"
 #include "trans-simd.c.inc"
+#include "trans-simdx.c.inc"
 
 /* ---- the translate loop ---- */
 
@@ -566,7 +569,7 @@ static void translate_one(DisasContext *ctx)
     case 0x7:
     case 0xf:
         done = decode_a64_fp(ctx, insn) || decode_a64_simd(ctx, insn) ||
-               decode_a64_crypto(ctx, insn);
+               decode_a64_simdx(ctx, insn) || decode_a64_crypto(ctx, insn);
         break;
     default: /* 0000 reserved, 0001 unallocated, 0010 SVE, 0011 */
         break;
