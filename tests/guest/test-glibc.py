@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""glibc programs under vemu-riscv64: glibc-prog.c built static and dynamic
-for riscv64 must print exactly what the native build prints, and exit with
-the same status, on both code generators (the dynamic one through Debian's
-riscv64 ld.so, found with -L /usr/riscv64-linux-gnu).
+"""Cross-built glibc programs under vemu: each PROG (a guest build of one
+source, static or dynamic) must print exactly what NATIVE (the host build
+of the same source) prints, and exit with the same status, on both code
+generators (dynamic ones through the cross libc's ld.so, found with -L
+SYSROOT, e.g. /usr/riscv64-linux-gnu from Debian's libc6-dev-*-cross).
 
-usage: test-glibc.py VEMU NATIVE STATIC DYNAMIC
+usage: test-glibc.py VEMU NATIVE SYSROOT PROG...
 """
 import os
 import subprocess
 import sys
 
-VEMU, NATIVE, STATIC, DYNAMIC = sys.argv[1:5]
-SYSROOT = "/usr/riscv64-linux-gnu"
+VEMU, NATIVE, SYSROOT = sys.argv[1:4]
+PROGS = sys.argv[4:]
 env = dict(os.environ, VEMU_T="set here")
 passed = failed = 0
 
@@ -23,7 +24,8 @@ def run(cmd):
 
 want = run([NATIVE, "x", "last-arg"])
 for backend in ("native", "tci"):
-    for name, prog in (("static", STATIC), ("dynamic", DYNAMIC)):
+    for prog in PROGS:
+        name = os.path.basename(prog)
         r = run([VEMU, "-backend", backend, "-L", SYSROOT, prog, "x", "last-arg"])
         # si_addr and argv[0]-independent output: compare all of it.
         ok = (r.stdout == want.stdout and r.returncode == want.returncode
