@@ -43,6 +43,9 @@ typedef struct SyscallArch {
     const SyscallFlag *map_flags;
     bool sa_restorer;     /* struct sigaction has sa_restorer (aarch64) */
     uint32_t minsigstksz; /* MINSIGSTKSZ; 0 means 2048 (asm-generic) */
+    /* Optional: the text of /proc/cpuinfo as the guest's kernel would
+     * show it (syscall/proc.c); NULL leaves the host's file. */
+    const char *(*cpuinfo)(void);
 
     /* Filled by syscall_arch_init: guest number -> table index + 1
      * (0: not implemented). */

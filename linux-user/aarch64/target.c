@@ -8,7 +8,9 @@
  */
 #include <elf.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "linux-user/aarch64/target-signal.h"
 #include "linux-user/user-arch.h"
@@ -40,9 +42,14 @@ static void aarch64_clone_child(CPUState *cs, uint64_t newsp, bool settls,
     }
 }
 
+static const char *aarch64_cpuinfo(void);
+
 static SyscallArch aarch64_sys = {
     .machine = "aarch64",
+    .sa_restorer = true,
+    .minsigstksz = 5120,
     .clone_child = aarch64_clone_child,
+    .cpuinfo = aarch64_cpuinfo,
 };
 
 static int model_index;
@@ -98,6 +105,21 @@ static const struct {
     {A64_FEAT_FRINT, 2, 8},
 };
 
+/* Names Linux prints in /proc/cpuinfo's "Features" line for each HWCAP
+ * bit (arch/arm64/kernel/cpuinfo.c), in bit order. */
+static const char *const hwcap_names[] = {
+    "fp",     "asimd",   "evtstrm", "aes",    "pmull",    "sha1",
+    "sha2",   "crc32",   "atomics", "fphp",   "asimdhp",  "cpuid",
+    "asimdrdm", "jscvt", "fcma",    "lrcpc",  "dcpop",    "sha3",
+    "sm3",    "sm4",     "asimddp", "sha512", "sve",      "asimdfhm",
+    "dit",    "uscat",   "ilrcpc",  "flagm",  "ssbs",     "sb",
+    "paca",   "pacg",
+};
+static const char *const hwcap2_names[] = {
+    "dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3",
+    "svesm4", "flagm2", "frint",
+};
+
 static void aarch64_auxv(AuxvArch *a)
 {
     uint64_t f = aarch64_models[model_index].features;
@@ -116,6 +138,47 @@ static void aarch64_auxv(AuxvArch *a)
     /* The kernel's signal frame needs at most this much with FP/SIMD
      * and no SVE (its MINSIGSTKSZ is 5120 to leave room for SVE). */
     a->minsigstksz = 5120;
+}
+
+/* /proc/cpuinfo as arm64 Linux prints it, one block per host CPU, with
+ * the model's features and MIDR fields. */
+static const char *aarch64_cpuinfo(void)
+{
+    static char buf[64 * 1024];
+    AuxvArch a = {0};
+    uint64_t midr = aarch64_models[model_index].midr;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = 0;
+
+    aarch64_auxv(&a);
+    if (ncpu < 1) {
+        ncpu = 1;
+    }
+    for (long cpu = 0; cpu < ncpu && n < sizeof(buf) - 1024; cpu++) {
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+                              "processor\t: %ld\nBogoMIPS\t: 2000.00\n"
+                              "Features\t:",
+                              cpu);
+        for (unsigned b = 0; b < 32; b++) {
+            if (a.hwcap & (1ull << b)) {
+                n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s",
+                                      hwcap_names[b]);
+            }
+        }
+        for (unsigned b = 0; b < sizeof(hwcap2_names) / sizeof(char *); b++) {
+            if (a.hwcap2 & (1ull << b)) {
+                n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s",
+                                      hwcap2_names[b]);
+            }
+        }
+        n += (size_t)snprintf(
+            buf + n, sizeof(buf) - n,
+            "\nCPU implementer\t: 0x%02x\nCPU architecture: 8\n"
+            "CPU variant\t: 0x%x\nCPU part\t: 0x%03x\nCPU revision\t: %u\n\n",
+            (unsigned)(midr >> 24) & 0xff, (unsigned)(midr >> 20) & 0xf,
+            (unsigned)(midr >> 4) & 0xfff, (unsigned)midr & 0xf);
+    }
+    return buf;
 }
 
 static void aarch64_handle_exception(CPUState *cs, int excp)
