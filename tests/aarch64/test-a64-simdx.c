@@ -144,8 +144,18 @@ static Vec vedge(int esz, int k)
 {
     int bits = 8 << esz;
     uint64_t m = ones(esz), top = 1ull << (bits - 1);
-    const uint64_t vals[] = {0, 1, m, top, top - 1, top + 1, m - 1, top >> 1,
-                             (top >> 1) - 1, 2, top | (top >> 1), 0x55 & m};
+    const uint64_t vals[] = {0,
+                             1,
+                             m,
+                             top,
+                             top - 1,
+                             top + 1,
+                             m - 1,
+                             top >> 1,
+                             (top >> 1) - 1,
+                             2,
+                             top | (top >> 1),
+                             0x55 & m};
     Vec v;
 
     for (int i = 0; i < 16 >> esz; i++) {
@@ -215,7 +225,8 @@ START_TEST(test_copy)
         cc[batch_add("dup v0.%s, %c1", arrs[a].name, esz == 3 ? 'x' : 'w')] =
             (CopyCase){C_DUPG, esz, arrs[a].q, 0, 0, 0, 1};
     }
-    cc[batch_add("dup v1.16b, v1.b[15]")] = (CopyCase){C_DUPE, 0, 1, 0, 15, 1, 1};
+    cc[batch_add("dup v1.16b, v1.b[15]")] =
+        (CopyCase){C_DUPE, 0, 1, 0, 15, 1, 1};
     cc[batch_add("dup v1.2s, v1.s[3]")] = (CopyCase){C_DUPE, 2, 0, 0, 3, 1, 1};
     for (int esz = 0; esz < 4; esz++) {
         int n = 16 >> esz;
@@ -243,8 +254,10 @@ START_TEST(test_copy)
                 (CopyCase){C_DUPS, esz, 0, 0, i, 0, 1};
         }
     }
-    cc[batch_add("mov v1.b[3], v1.b[9]")] = (CopyCase){C_INSE, 0, 1, 3, 9, 1, 1};
-    cc[batch_add("mov v1.d[0], v1.d[1]")] = (CopyCase){C_INSE, 3, 1, 0, 1, 1, 1};
+    cc[batch_add("mov v1.b[3], v1.b[9]")] =
+        (CopyCase){C_INSE, 0, 1, 3, 9, 1, 1};
+    cc[batch_add("mov v1.d[0], v1.d[1]")] =
+        (CopyCase){C_INSE, 3, 1, 0, 1, 1, 1};
     cc[batch_add("dup s1, v1.s[2]")] = (CopyCase){C_DUPS, 2, 0, 0, 2, 1, 1};
     cc[batch_add("mov w1, v1.s[1]")] = (CopyCase){C_UMOV, 2, 0, 0, 1, 1, 1};
     nc = batch.n;
@@ -307,8 +320,8 @@ END_TEST
 
 /* ---- permutes and EXT ---- */
 
-static const char *const perm_names[8] = {NULL,   "uzp1", "trn1", "zip1",
-                                          NULL,   "uzp2", "trn2", "zip2"};
+static const char *const perm_names[8] = {NULL, "uzp1", "trn1", "zip1",
+                                          NULL, "uzp2", "trn2", "zip2"};
 
 static Vec ref_permute(int opc, int esz, int q, Vec a, Vec b)
 {
@@ -320,7 +333,8 @@ static Vec ref_permute(int opc, int esz, int q, Vec a, Vec b)
         case 1: /* UZP: result e is element 2e + part of b:a */
             for (int h = 0; h < 2; h++) {
                 int e = h * pairs + p, k = 2 * e + part;
-                vset(&r, esz, e, k < n ? vget(&a, esz, k) : vget(&b, esz, k - n));
+                vset(&r, esz, e,
+                     k < n ? vget(&a, esz, k) : vget(&b, esz, k - n));
             }
             break;
         case 2:
@@ -362,6 +376,8 @@ START_TEST(test_permute)
             (PermCase){opc, 2, 2, 1, 2, 0};
         pc[batch_add("%s v3.4s, v3.4s, v3.4s", perm_names[opc])] =
             (PermCase){opc, 5, 3, 3, 3, 0};
+        pc[batch_add("%s v2.2d, v2.2d, v1.2d", perm_names[opc])] =
+            (PermCase){opc, 6, 2, 2, 1, 0};
     }
     for (int imm = 0; imm < 16; imm++) {
         if (imm < 8) {
@@ -489,18 +505,38 @@ END_TEST
 /* ---- shifts by immediate ---- */
 
 enum {
-    S_SSHR, S_USHR, S_SSRA, S_USRA, S_SRSHR, S_URSHR, S_SRSRA, S_URSRA, S_SRI,
-    S_SHL, S_SLI, S_SQSHL, S_UQSHL, S_SQSHLU,
-    S_SHRN, S_RSHRN, S_SQSHRN, S_UQSHRN, S_SQRSHRN, S_UQRSHRN, S_SQSHRUN,
+    S_SSHR,
+    S_USHR,
+    S_SSRA,
+    S_USRA,
+    S_SRSHR,
+    S_URSHR,
+    S_SRSRA,
+    S_URSRA,
+    S_SRI,
+    S_SHL,
+    S_SLI,
+    S_SQSHL,
+    S_UQSHL,
+    S_SQSHLU,
+    S_SHRN,
+    S_RSHRN,
+    S_SQSHRN,
+    S_UQSHRN,
+    S_SQRSHRN,
+    S_UQRSHRN,
+    S_SQSHRUN,
     S_SQRSHRUN,
-    S_SSHLL, S_USHLL, S_NOPS
+    S_SSHLL,
+    S_USHLL,
+    S_NOPS
 };
 
 static const char *const sh_names[S_NOPS] = {
-    "sshr",    "ushr",    "ssra",     "usra",     "srshr",   "urshr",
-    "srsra",   "ursra",   "sri",      "shl",      "sli",     "sqshl",
-    "uqshl",   "sqshlu",  "shrn",     "rshrn",    "sqshrn",  "uqshrn",
-    "sqrshrn", "uqrshrn", "sqshrun",  "sqrshrun", "sshll",   "ushll"};
+    "sshr",    "ushr",    "ssra",    "usra",     "srshr",  "urshr",
+    "srsra",   "ursra",   "sri",     "shl",      "sli",    "sqshl",
+    "uqshl",   "sqshlu",  "shrn",    "rshrn",    "sqshrn", "uqshrn",
+    "sqrshrn", "uqrshrn", "sqshrun", "sqrshrun", "sshll",  "ushll"};
 
 static bool sh_left(int op)
 {
@@ -516,8 +552,8 @@ static __int128 sat(__int128 x, int esz, bool is_signed, bool *qc)
 {
     int bits = 8 << esz;
     __int128 lo = is_signed ? -((__int128)1 << (bits - 1)) : 0;
-    __int128 hi = is_signed ? ((__int128)1 << (bits - 1)) - 1
-                            : ((__int128)1 << bits) - 1;
+    __int128 hi =
+        is_signed ? ((__int128)1 << (bits - 1)) - 1 : ((__int128)1 << bits) - 1;
     if (x < lo) {
         *qc = true;
         return lo;
@@ -586,8 +622,8 @@ static Vec ref_shift(int op, int esz, int sh, bool q, bool scalar, Vec n, Vec d,
     if (op == S_SSHLL || op == S_USHLL) {
         int cnt = 8 >> esz;
         for (int i = 0; i < cnt; i++) {
-            __int128 v = lane_val(vget(&n, esz, q ? i + cnt : i), esz,
-                                  op == S_SSHLL);
+            __int128 v =
+                lane_val(vget(&n, esz, q ? i + cnt : i), esz, op == S_SSHLL);
             vset(&r, esz + 1, i, (uint64_t)(v << sh));
         }
         return r;
@@ -596,22 +632,48 @@ static Vec ref_shift(int op, int esz, int sh, bool q, bool scalar, Vec n, Vec d,
         uint64_t x = vget(&n, esz, i), dv = vget(&d, esz, i);
         __int128 s = lane_val(x, esz, true), u = lane_val(x, esz, false), v;
         switch (op) {
-        case S_SSHR: v = s >> sh; break;
-        case S_USHR: v = u >> sh; break;
-        case S_SSRA: v = dv + (s >> sh); break;
-        case S_USRA: v = dv + (u >> sh); break;
-        case S_SRSHR: v = rshift(s, sh, true); break;
-        case S_URSHR: v = rshift(u, sh, true); break;
-        case S_SRSRA: v = dv + rshift(s, sh, true); break;
-        case S_URSRA: v = dv + rshift(u, sh, true); break;
+        case S_SSHR:
+            v = s >> sh;
+            break;
+        case S_USHR:
+            v = u >> sh;
+            break;
+        case S_SSRA:
+            v = dv + (s >> sh);
+            break;
+        case S_USRA:
+            v = dv + (u >> sh);
+            break;
+        case S_SRSHR:
+            v = rshift(s, sh, true);
+            break;
+        case S_URSHR:
+            v = rshift(u, sh, true);
+            break;
+        case S_SRSRA:
+            v = dv + rshift(s, sh, true);
+            break;
+        case S_URSRA:
+            v = dv + rshift(u, sh, true);
+            break;
         case S_SRI:
             v = sh == bits ? dv : (dv & ~(m >> sh)) | (uint64_t)(u >> sh);
             break;
-        case S_SHL: v = u << sh; break;
-        case S_SLI: v = (dv & ~(m << sh)) | (uint64_t)(u << sh); break;
-        case S_SQSHL: v = sat(s << sh, esz, true, qc); break;
-        case S_UQSHL: v = sat(u << sh, esz, false, qc); break;
-        default: v = sat(s << sh, esz, false, qc); break; /* SQSHLU */
+        case S_SHL:
+            v = u << sh;
+            break;
+        case S_SLI:
+            v = (dv & ~(m << sh)) | (uint64_t)(u << sh);
+            break;
+        case S_SQSHL:
+            v = sat(s << sh, esz, true, qc);
+            break;
+        case S_UQSHL:
+            v = sat(u << sh, esz, false, qc);
+            break;
+        default:
+            v = sat(s << sh, esz, false, qc);
+            break; /* SQSHLU */
         }
         vset(&r, esz, i, (uint64_t)v & m);
     }
@@ -809,8 +871,7 @@ START_TEST(test_modimm)
                     if (kind < 2 && (k == 8 || k == 16)) {
                         mc[batch_add("%s v0.%s, #%" PRIu64 ", msl #%d",
                                      kn[kind], q ? "4s" : "2s", imm, k)] =
-                            (MiCase){kind, 2, q,
-                                     imm << k | ((1ull << k) - 1)};
+                            (MiCase){kind, 2, q, imm << k | ((1ull << k) - 1)};
                     }
                 }
             }
@@ -923,40 +984,76 @@ START_TEST(test_undef)
         enc_modimm(1, 0, 2, 0xab),
     };
     static const char *const what[] = {
-        "dup imm5 = x0000",     "dup v0.1d (Q = 0)",
-        "dup Vd.16b, W: imm5 = x0000", "ins imm5 = 0",
-        "umov w from d",        "umov x from s",
-        "umov x from b",        "smov w from s",
-        "smov x from d",        "smov w from d",
-        "scalar dup imm5 = 0",  "scalar dup imm4 != 0",
-        "ins element imm5 = 0", "copy imm4 = 0010",
-        "zip1 size 3, Q 0",     "uzp2 size 3, Q 0",
-        "permute opc 000",      "permute opc 100",
-        "ext Q 0 imm4 >= 8",    "sshr 1d vector Q 0",
-        "shl 1d vector Q 0",    "sshr scalar S",
-        "shl scalar B",         "sri scalar H",
-        "shrn from 2d-wide",    "sqshrn scalar immh 1xxx",
-        "sshll immh 1xxx",      "sqshrn vector immh 1xxx",
-        "scalar shift immh 0",  "scalar shrn (U = 0)",
+        "dup imm5 = x0000",
+        "dup v0.1d (Q = 0)",
+        "dup Vd.16b, W: imm5 = x0000",
+        "ins imm5 = 0",
+        "umov w from d",
+        "umov x from s",
+        "umov x from b",
+        "smov w from s",
+        "smov x from d",
+        "smov w from d",
+        "scalar dup imm5 = 0",
+        "scalar dup imm4 != 0",
+        "ins element imm5 = 0",
+        "copy imm4 = 0010",
+        "zip1 size 3, Q 0",
+        "uzp2 size 3, Q 0",
+        "permute opc 000",
+        "permute opc 100",
+        "ext Q 0 imm4 >= 8",
+        "sshr 1d vector Q 0",
+        "shl 1d vector Q 0",
+        "sshr scalar S",
+        "shl scalar B",
+        "sri scalar H",
+        "shrn from 2d-wide",
+        "sqshrn scalar immh 1xxx",
+        "sshll immh 1xxx",
+        "sqshrn vector immh 1xxx",
+        "scalar shift immh 0",
+        "scalar shrn (U = 0)",
         "movi op 1 Q 0 cmode 1111",
+        "sqshlu with U = 0",
+        "sri with U = 0",
+        "modimm with o2 = 1 is not MOVI",
     };
     uint32_t bad[] = {
-        enc_copy(1, 0, 0x10, 0, 1, 0), enc_copy(0, 0, 0x08, 0, 1, 0),
-        enc_copy(1, 0, 0x00, 1, 1, 0), enc_copy(1, 0, 0x00, 3, 1, 0),
-        enc_copy(0, 0, 0x08, 7, 1, 0), enc_copy(1, 0, 0x04, 7, 1, 0),
-        enc_copy(1, 0, 0x01, 7, 1, 0), enc_copy(0, 0, 0x04, 5, 1, 0),
-        enc_copy(1, 0, 0x08, 5, 1, 0), enc_copy(0, 0, 0x08, 5, 1, 0),
-        enc_scopy(0x00, 0),            enc_scopy(0x01, 1),
-        enc_copy(1, 1, 0x00, 0, 1, 0), enc_copy(1, 0, 0x01, 2, 1, 0),
-        enc_perm(0, 3, 3),             enc_perm(0, 3, 5),
-        enc_perm(1, 0, 0),             enc_perm(1, 0, 4),
-        enc_ext(0, 8),                 enc_shift(0, 0, 0, 8, 0, 0x00),
-        enc_shift(0, 0, 0, 8, 0, 0x0a), enc_shift(1, 1, 0, 4, 0, 0x00),
-        enc_shift(1, 1, 0, 1, 0, 0x0a), enc_shift(1, 1, 1, 2, 0, 0x08),
-        enc_shift(0, 1, 0, 8, 0, 0x10), enc_shift(1, 1, 0, 8, 0, 0x12),
-        enc_shift(0, 0, 0, 8, 0, 0x14), enc_shift(0, 1, 1, 9, 0, 0x12),
-        enc_shift(1, 1, 0, 0, 5, 0x0e), enc_shift(1, 1, 0, 2, 0, 0x10),
+        enc_copy(1, 0, 0x10, 0, 1, 0),
+        enc_copy(0, 0, 0x08, 0, 1, 0),
+        enc_copy(1, 0, 0x00, 1, 1, 0),
+        enc_copy(1, 0, 0x00, 3, 1, 0),
+        enc_copy(0, 0, 0x08, 7, 1, 0),
+        enc_copy(1, 0, 0x04, 7, 1, 0),
+        enc_copy(1, 0, 0x01, 7, 1, 0),
+        enc_copy(0, 0, 0x04, 5, 1, 0),
+        enc_copy(1, 0, 0x08, 5, 1, 0),
+        enc_copy(0, 0, 0x08, 5, 1, 0),
+        enc_scopy(0x00, 0),
+        enc_scopy(0x01, 1),
+        enc_copy(1, 1, 0x00, 0, 1, 0),
+        enc_copy(1, 0, 0x01, 2, 1, 0),
+        enc_perm(0, 3, 3),
+        enc_perm(0, 3, 5),
+        enc_perm(1, 0, 0),
+        enc_perm(1, 0, 4),
+        enc_ext(0, 8),
+        enc_shift(0, 0, 0, 8, 0, 0x00),
+        enc_shift(0, 0, 0, 8, 0, 0x0a),
+        enc_shift(1, 1, 0, 4, 0, 0x00),
+        enc_shift(1, 1, 0, 1, 0, 0x0a),
+        enc_shift(1, 1, 1, 2, 0, 0x08),
+        enc_shift(0, 1, 0, 8, 0, 0x10),
+        enc_shift(1, 1, 0, 8, 0, 0x12),
+        enc_shift(0, 0, 0, 8, 0, 0x14),
+        enc_shift(0, 1, 1, 9, 0, 0x12),
+        enc_shift(1, 1, 0, 0, 5, 0x0e),
+        enc_shift(1, 1, 0, 2, 0, 0x10),
         enc_modimm(0, 1, 15, 0x12),
+        enc_shift(0, 1, 0, 2, 0, 0x0c),
+        enc_shift(0, 1, 0, 2, 0, 0x08),
+        enc_modimm(1, 1, 14, 0x12) | 1 << 11,
     };
     uint32_t words[2];
 
