@@ -1247,6 +1247,31 @@ START_TEST(test_undef)
 }
 END_TEST
 
+/* Without FEAT_RDM and FEAT_DOTPROD their instructions are UNDEFINED. */
+START_TEST(test_features_off)
+{
+    static char *texts[] = {
+        "sqrdmlah v0.8h, v1.8h, v2.8h", "sqrdmlsh s0, s1, s2",
+        "sqrdmlah v0.4s, v1.4s, v2.s[3]", "sqrdmlsh h0, h1, v2.h[7]",
+        "sdot v0.4s, v1.16b, v2.16b", "udot v0.2s, v1.8b, v2.4b[1]",
+    };
+    uint32_t words[N_ELEMS(texts)];
+
+    start(_i);
+    a64_cpu->features &= ~(uint64_t)(A64_FEAT_RDM | A64_FEAT_DOTPROD);
+    assemble_all(texts, N_ELEMS(texts), words);
+    for (int i = 0; i < N_ELEMS(texts); i++) {
+        int excp;
+        load_insn(words[i]);
+        a64_cpu->pc = A64_CODE;
+        excp = cpu_exec(&a64_cpu->parent);
+        ck_assert_msg(excp == EXCP_A64_UNDEF && a64_cpu->pc == A64_CODE,
+                      "[%s] %s without its feature: got %s, want UNDEF",
+                      a64_config_name(), texts[i], aarch64_excp_name(excp));
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("aarch64-simd");
@@ -1264,6 +1289,7 @@ int main(void)
     tcase_add_loop_test(tc, test_2misc, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_across, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_undef, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_features_off, 0, A64_NCONFIGS);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
