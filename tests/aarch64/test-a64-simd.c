@@ -1247,6 +1247,65 @@ START_TEST(test_undef)
 }
 END_TEST
 
+/* rd == rn (== rm) for the shapes that mix widths or halves. */
+START_TEST(test_alias_mixed)
+{
+    static const struct {
+        const char *text;
+        RefFn *ref;
+        int op, esz, q, variant, idx;
+    } al[] = {
+        {"smlal2 v0.4s, v0.8h, v0.8h", ref_3diff, L_MLAL, 1, 1, 0, -1},
+        {"uaddw2 v0.2d, v0.2d, v0.4s", ref_3diff, L_ADDW, 2, 1, 1, -1},
+        {"addhn2 v0.16b, v0.8h, v0.8h", ref_3diff, L_ADDHN, 0, 1, 0, -1},
+        {"sqdmlal v0.4s, v0.4h, v0.h[5]", ref_3diff, L_SQDMLAL, 1, 0, 0, 5},
+        {"mla v0.4s, v0.4s, v0.s[3]", ref_3same, R_MLA, 2, 1, 0, 3},
+        {"xtn2 v0.16b, v0.8h", ref_2misc, M_XTN, 0, 1, 0, -1},
+        {"sqxtn2 v0.8h, v0.4s", ref_2misc, M_SQXTN, 1, 1, 0, -1},
+        {"shll2 v0.4s, v0.8h, #16", ref_2misc, M_SHLL, 1, 1, 0, -1},
+        {"sadalp v0.4s, v0.8h", ref_2misc, M_SADALP, 1, 1, 0, -1},
+        {"usqadd v0.4s, v0.4s", ref_2misc, M_USQADD, 2, 1, 0, -1},
+        {"rev64 v0.16b, v0.16b", ref_2misc, M_REV64, 0, 1, 0, -1},
+        {"uminv h0, v0.8h", ref_across, A_UMINV, 1, 1, 0, -1},
+        {"addp d0, v0.2d", ref_pairwise, R_ADDP, 3, 1, 1, -1},
+    };
+
+    start(_i);
+    for (int i = 0; i < N_ELEMS(al); i++) {
+        Case *c = add_case(al[i].ref, al[i].op, al[i].esz, al[i].q);
+        c->variant = al[i].variant;
+        c->idx = al[i].idx;
+        c->alias = true;
+        snprintf(c->text, sizeof(c->text), "%s", al[i].text);
+    }
+    run_cases();
+}
+END_TEST
+
+/* By element with Vm above v15: M is part of Rm for 32-bit elements. */
+START_TEST(test_elem_high_reg)
+{
+    static char *texts[] = {"mul v0.4s, v1.4s, v18.s[3]",
+                            "umull v0.2d, v1.2s, v31.s[1]"};
+    uint32_t words[2];
+    V n = {{0x0000000700000005ull, 0x0000000b00000003ull}};
+
+    start(_i);
+    assemble_all(texts, 2, words);
+    a64_set_v(18, 0x1111111122222222ull, 0x0000000900000001ull);
+    a64_set_v(31, 0x0000000200000004ull, 0xffffffffffffffffull);
+    a64_set_v(1, n.d[0], n.d[1]);
+    load_insn(words[0]);
+    a64_cpu->pc = A64_CODE;
+    ck_assert_int_eq(cpu_exec(&a64_cpu->parent), EXCP_A64_SVC);
+    a64_assert_v(0, 0x0000003f0000002dull, 0x000000630000001bull, texts[0]);
+    load_insn(words[1]);
+    a64_cpu->pc = A64_CODE;
+    ck_assert_int_eq(cpu_exec(&a64_cpu->parent), EXCP_A64_SVC);
+    a64_assert_v(0, 10, 14, texts[1]);
+}
+END_TEST
+
 /* Without FEAT_RDM and FEAT_DOTPROD their instructions are UNDEFINED. */
 START_TEST(test_features_off)
 {
@@ -1290,6 +1349,8 @@ int main(void)
     tcase_add_loop_test(tc, test_across, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_undef, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_features_off, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_alias_mixed, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_elem_high_reg, 0, A64_NCONFIGS);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
