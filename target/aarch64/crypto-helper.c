@@ -262,8 +262,7 @@ static uint32_t sha_parity(uint32_t x, uint32_t y, uint32_t z)
  * with the four W+K values of Vm; the 160-bit e:abcd rotates by one
  * lane per round, so the result abcd lands in Vd.
  */
-static void sha1_rounds(AArch64CPU *env, uint64_t rd, uint64_t rn,
-                        uint64_t rm,
+static void sha1_rounds(AArch64CPU *env, uint64_t rd, uint64_t rn, uint64_t rm,
                         uint32_t (*f)(uint32_t, uint32_t, uint32_t))
 {
     uint32_t x[4], y = env->vregs[rn].s[0];
@@ -285,20 +284,17 @@ static void sha1_rounds(AArch64CPU *env, uint64_t rd, uint64_t rn,
     memcpy(env->vregs[rd].s, x, sizeof(x));
 }
 
-static void helper_sha1c(AArch64CPU *env, uint64_t rd, uint64_t rn,
-                         uint64_t rm)
+static void helper_sha1c(AArch64CPU *env, uint64_t rd, uint64_t rn, uint64_t rm)
 {
     sha1_rounds(env, rd, rn, rm, sha_choose);
 }
 
-static void helper_sha1p(AArch64CPU *env, uint64_t rd, uint64_t rn,
-                         uint64_t rm)
+static void helper_sha1p(AArch64CPU *env, uint64_t rd, uint64_t rn, uint64_t rm)
 {
     sha1_rounds(env, rd, rn, rm, sha_parity);
 }
 
-static void helper_sha1m(AArch64CPU *env, uint64_t rd, uint64_t rn,
-                         uint64_t rm)
+static void helper_sha1m(AArch64CPU *env, uint64_t rd, uint64_t rn, uint64_t rm)
 {
     sha1_rounds(env, rd, rn, rm, sha_majority);
 }

@@ -45,8 +45,8 @@ static const char *what(const char *fmt, ...)
 static const char *what(const char *fmt, ...)
 {
     va_list ap;
-    int n = snprintf(what_buf, sizeof(what_buf), "%s: ",
-                     cur_portable ? "portable" : "host");
+    int n = snprintf(what_buf, sizeof(what_buf),
+                     "%s: ", cur_portable ? "portable" : "host");
 
     va_start(ap, fmt);
     vsnprintf(what_buf + n, sizeof(what_buf) - (size_t)n, fmt, ap);
@@ -106,10 +106,10 @@ static void run_words(const uint32_t *w, size_t n)
 {
     int excp = run_words_excp(w, n);
 
-    ck_assert_msg(excp == EXCP_A64_SVC && a64_cpu->pc == A64_CODE + n * 4,
-                  "[%s] %zu words from 0x%08x: stopped with %s at pc 0x%" PRIx64,
-                  a64_config_name(), n, w[0], aarch64_excp_name(excp),
-                  a64_cpu->pc);
+    ck_assert_msg(
+        excp == EXCP_A64_SVC && a64_cpu->pc == A64_CODE + n * 4,
+        "[%s] %zu words from 0x%08x: stopped with %s at pc 0x%" PRIx64,
+        a64_config_name(), n, w[0], aarch64_excp_name(excp), a64_cpu->pc);
 }
 
 /*
@@ -126,14 +126,13 @@ static bool glue_in_c(const char *line, bool apply)
         for (int i = 0; i < 4; i++) {
             r.s[i] = v[n].s[i] + v[m].s[i];
         }
-    } else if (sscanf(line, " add v%d.2d, v%d.2d, v%d.2d", &d, &n, &m) ==
-               3) {
+    } else if (sscanf(line, " add v%d.2d, v%d.2d, v%d.2d", &d, &n, &m) == 3) {
         r = vec(v[n].d[0] + v[m].d[0], v[n].d[1] + v[m].d[1]);
     } else if (sscanf(line, " eor v%d.16b, v%d.16b, v%d.16b", &d, &n, &m) ==
                3) {
         r = vec(v[n].d[0] ^ v[m].d[0], v[n].d[1] ^ v[m].d[1]);
-    } else if (sscanf(line, " ext v%d.16b, v%d.16b, v%d.16b, #%d", &d, &n,
-                      &m, &imm) == 4) {
+    } else if (sscanf(line, " ext v%d.16b, v%d.16b, v%d.16b, #%d", &d, &n, &m,
+                      &imm) == 4) {
         uint8_t cat[32];
         memcpy(cat, v[n].b, 16);
         memcpy(cat + 16, v[m].b, 16);
@@ -569,8 +568,8 @@ static uint64_t rotr64(uint64_t x, int n)
 /* Padded message: 64- or 128-byte blocks; returns the block count. */
 static size_t sha_pad(const char *msg, uint8_t *out, size_t block)
 {
-    size_t len = strlen(msg), total = (len + 1 + block / 8 + block - 1) /
-                                      block * block;
+    size_t len = strlen(msg),
+           total = (len + 1 + block / 8 + block - 1) / block * block;
 
     memset(out, 0, total);
     memcpy(out, msg, len);
@@ -631,7 +630,8 @@ static void sha256_compress_ref(uint32_t h[8], const uint8_t *blk)
         if (t < 16) {
             w[t] = be32(blk + 4 * t);
         } else {
-            s0 = rotr32(w[t - 15], 7) ^ rotr32(w[t - 15], 18) ^ (w[t - 15] >> 3);
+            s0 =
+                rotr32(w[t - 15], 7) ^ rotr32(w[t - 15], 18) ^ (w[t - 15] >> 3);
             s1 = rotr32(w[t - 2], 17) ^ rotr32(w[t - 2], 19) ^ (w[t - 2] >> 10);
             w[t] = w[t - 16] + s0 + w[t - 7] + s1;
         }
@@ -772,9 +772,8 @@ START_TEST(test_sha1)
                 ck_assert_msg(v[21].s[1] == 0 && v[21].d[1] == 0,
                               "SHA1H leaves the rest of Vd zero");
             }
-            ck_assert_msg(memcmp(h, want, sizeof(h)) == 0,
-                          "%s", what("SHA-1 of message %zu (whole %d)", mi,
-                                     whole));
+            ck_assert_msg(memcmp(h, want, sizeof(h)) == 0, "%s",
+                          what("SHA-1 of message %zu (whole %d)", mi, whole));
         }
     }
 }
@@ -860,9 +859,8 @@ START_TEST(test_sha256)
                 memcpy(h, v[20].s, 16);
                 memcpy(h + 4, v[21].s, 16);
             }
-            ck_assert_msg(memcmp(h, want, sizeof(h)) == 0,
-                          "%s", what("SHA-256 of message %zu (whole %d)", mi,
-                                     whole));
+            ck_assert_msg(memcmp(h, want, sizeof(h)) == 0, "%s",
+                          what("SHA-256 of message %zu (whole %d)", mi, whole));
         }
     }
 }
@@ -973,13 +971,11 @@ START_TEST(test_sha512)
                     h[2 * k] = v[10 + k].d[0];
                     h[2 * k + 1] = v[10 + k].d[1];
                 }
-                ck_assert_msg(a64_cpu->xregs[0] ==
-                                  A64_DATA + sizeof(sha512_k),
+                ck_assert_msg(a64_cpu->xregs[0] == A64_DATA + sizeof(sha512_k),
                               "the program read all of K");
             }
-            ck_assert_msg(memcmp(h, want, sizeof(h)) == 0,
-                          "%s", what("SHA-512 of message %zu (whole %d)", mi,
-                                     whole));
+            ck_assert_msg(memcmp(h, want, sizeof(h)) == 0, "%s",
+                          what("SHA-512 of message %zu (whole %d)", mi, whole));
         }
     }
 }
@@ -1076,16 +1072,16 @@ static void ref_sha256_hash(AArch64Vec *x, AArch64Vec *y, AArch64Vec w)
 {
     for (int e = 0; e < 4; e++) {
         uint32_t ch = (y->s[0] & y->s[1]) ^ (~y->s[0] & y->s[2]);
-        uint32_t maj = (x->s[0] & x->s[1]) ^ (x->s[0] & x->s[2]) ^
-                       (x->s[1] & x->s[2]);
-        uint32_t t = y->s[3] +
-                     (rotr32(y->s[0], 6) ^ rotr32(y->s[0], 11) ^
-                      rotr32(y->s[0], 25)) +
-                     ch + w.s[e];
+        uint32_t maj =
+            (x->s[0] & x->s[1]) ^ (x->s[0] & x->s[2]) ^ (x->s[1] & x->s[2]);
+        uint32_t t =
+            y->s[3] +
+            (rotr32(y->s[0], 6) ^ rotr32(y->s[0], 11) ^ rotr32(y->s[0], 25)) +
+            ch + w.s[e];
         uint32_t xtop = t + x->s[3];
-        uint32_t ytop = t + maj +
-                        (rotr32(x->s[0], 2) ^ rotr32(x->s[0], 13) ^
-                         rotr32(x->s[0], 22));
+        uint32_t ytop =
+            t + maj +
+            (rotr32(x->s[0], 2) ^ rotr32(x->s[0], 13) ^ rotr32(x->s[0], 22));
         /* <Y, X> = ROL(Y:X, 32): each moves up a lane, X's top into Y. */
         memmove(&x->s[1], &x->s[0], 12);
         memmove(&y->s[1], &y->s[0], 12);
@@ -1150,8 +1146,7 @@ static AArch64Vec ref_sha512h(AArch64Vec w, AArch64Vec x, AArch64Vec y,
 {
     uint64_t hi, lo, tmp;
 
-    hi = ((y.d[1] & x.d[0]) ^ (~y.d[1] & x.d[1])) + big_sigma1(y.d[1]) +
-         w.d[1];
+    hi = ((y.d[1] & x.d[0]) ^ (~y.d[1] & x.d[1])) + big_sigma1(y.d[1]) + w.d[1];
     tmp = hi + y.d[0];
     lo = ((tmp & y.d[1]) ^ (~tmp & x.d[0])) + big_sigma1(tmp) + w.d[0];
     return vec(lo, hi);
@@ -1279,8 +1274,8 @@ static const InsnCase insn_cases[] = {
 
 /* Register choices (Vd, Vn, Vm, Va): distinct, then Vd as each source. */
 static const int insn_regs[][4] = {
-    {0, 1, 2, 3}, {4, 4, 5, 6}, {7, 8, 7, 9}, {10, 11, 12, 10},
-    {31, 31, 31, 31}, {13, 14, 15, 16},
+    {0, 1, 2, 3},     {4, 4, 5, 6},     {7, 8, 7, 9},
+    {10, 11, 12, 10}, {31, 31, 31, 31}, {13, 14, 15, 16},
 };
 
 static uint64_t edge64(int k)
@@ -1360,10 +1355,10 @@ START_TEST(test_each_insn)
                 a64_assert_v(g[0], want.d[0], want.d[1],
                              what("%s, iteration %d", text, it));
                 for (int v = 0; v < 32; v++) {
-                    ck_assert_msg(v == g[0] ||
-                                      memcmp(&before[v], &a64_cpu->vregs[v],
-                                             16) == 0,
-                                  "%s changed v%d", text, v);
+                    ck_assert_msg(
+                        v == g[0] ||
+                            memcmp(&before[v], &a64_cpu->vregs[v], 16) == 0,
+                        "%s changed v%d", text, v);
                 }
             }
         }
@@ -1483,9 +1478,8 @@ START_TEST(test_feature_absent)
             tb_flush();
             excp = a64_run_asm_excp(insns[i].text);
             ck_assert_msg(excp == (has ? EXCP_A64_SVC : EXCP_A64_UNDEF),
-                          "[%s] %s on %s: %s", a64_config_name(),
-                          insns[i].text, models[mi]->name,
-                          aarch64_excp_name(excp));
+                          "[%s] %s on %s: %s", a64_config_name(), insns[i].text,
+                          models[mi]->name, aarch64_excp_name(excp));
         }
     }
 }
