@@ -32,7 +32,7 @@ bool (*aarch64_fetch_ok)(uint64_t addr, size_t len) = fetch_ok_always;
     (A64_BASE | A64_V8_CRYPTO | A64_FEAT_SHA512 | A64_FEAT_ATOMICS |           \
      A64_FEAT_JSCVT | A64_FEAT_LRCPC | A64_FEAT_DCPOP | A64_FEAT_FLAGM |       \
      A64_FEAT_FLAGM2 | A64_FEAT_SB | A64_FEAT_USCAT | A64_FEAT_RDM |            \
-     A64_FEAT_DOTPROD)
+     A64_FEAT_DOTPROD | A64_FEAT_SHA3)
 
 const AArch64Model aarch64_models[] = {
     {"max", A64_MAX_FEATURES, 0x000f0510},

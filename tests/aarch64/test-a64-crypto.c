@@ -1426,10 +1426,6 @@ START_TEST(test_reserved_undef)
         0xce408000, /* SM3TT1A */
         0x4ea0e000, /* PMULL2 with size 10 */
         0x0e60e000, /* PMULL with size 01 */
-        0xce000000, /* EOR3: FEAT_SHA3 is not in the max model */
-        0xce200000, /* BCAX */
-        0xce608c00, /* RAX1 */
-        0xce800000, /* XAR */
     };
 
     start(_i);
