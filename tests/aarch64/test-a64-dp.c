@@ -1579,6 +1579,57 @@ START_TEST(test_mul)
 }
 END_TEST
 
+/* ---- sequences in one block ---- */
+
+/* Multi-word arithmetic through the carry flag, a compare chain, and
+ * destinations that are also sources, as compiled code has them. */
+START_TEST(test_chains)
+{
+    a64_start(_i);
+    rng_state = 0xd1d1;
+    for (size_t v = 0; v < 300; v++) {
+        uint64_t al = vec(v), ah = vec(v + 3), bl = vec(v * 5 + 1),
+                 bh = rnd();
+        unsigned __int128 a = (unsigned __int128)ah << 64 | al;
+        unsigned __int128 b = (unsigned __int128)bh << 64 | bl;
+        unsigned __int128 sum = a + b, diff = a - b, prod = (unsigned __int128)al * bl;
+        bool lt = (__int128)a < (__int128)b, ult = a < b;
+
+        a64_cpu->xregs[1] = al;
+        a64_cpu->xregs[2] = ah;
+        a64_cpu->xregs[3] = bl;
+        a64_cpu->xregs[4] = bh;
+        a64_run_asm("adds x5, x1, x3\nadc x6, x2, x4\n"
+                    "subs x7, x1, x3\nsbc x8, x2, x4\n"
+                    "mul x9, x1, x3\numulh x10, x1, x3\n"
+                    "cmp x1, x3\nsbcs xzr, x2, x4\ncset w11, lt\ncset w12, lo\n"
+                    "mov x13, x1\nadd x13, x13, x13, lsl #1\n"
+                    "mov x14, x3\nmadd x14, x14, x14, x14");
+        a64_assert_x(5, (uint64_t)sum, "128-bit add, low");
+        a64_assert_x(6, (uint64_t)(sum >> 64), "128-bit add, high");
+        a64_assert_x(7, (uint64_t)diff, "128-bit sub, low");
+        a64_assert_x(8, (uint64_t)(diff >> 64), "128-bit sub, high");
+        a64_assert_x(9, (uint64_t)prod, "64x64 product, low");
+        a64_assert_x(10, (uint64_t)(prod >> 64), "64x64 product, high");
+        a64_assert_x(11, lt, "128-bit signed compare");
+        a64_assert_x(12, ult, "128-bit unsigned compare");
+        a64_assert_x(13, al * 3, "add x13, x13, x13, lsl #1");
+        a64_assert_x(14, bl * bl + bl, "madd x14, x14, x14, x14");
+    }
+    /* cmp; ccmp; cset: (x1 == x3) && (x2 > x4) signed. */
+    for (size_t v = 0; v < 100; v++) {
+        uint64_t x = v & 1 ? 5 : vec(v), y = v & 2 ? vec(v + 1) : vec(v + 2);
+        a64_cpu->xregs[1] = 5;
+        a64_cpu->xregs[3] = x;
+        a64_cpu->xregs[2] = y;
+        a64_cpu->xregs[4] = vec(v + 9);
+        a64_run_asm("cmp x1, x3\nccmp x2, x4, #4, eq\ncset x0, gt");
+        a64_assert_x(0, x == 5 && (int64_t)y > (int64_t)a64_cpu->xregs[4],
+                     "cmp/ccmp/cset");
+    }
+}
+END_TEST
+
 /* ---- other unallocated encodings of the two groups ---- */
 
 START_TEST(test_unallocated)
@@ -1618,6 +1669,7 @@ int main(void)
     tcase_add_loop_test(tc, test_shiftv, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_crc32, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_mul, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_chains, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_unallocated, 0, A64_NCONFIGS);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
