@@ -183,6 +183,10 @@ TCGOp *tcg_emit_op(TCGContext *s, TCGOpcode opc, TCGType type)
 {
     s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
     TCGOp *op = &s->ops[s->nb_ops++];
+    /* Only vector ops take v128, and they take nothing else: the integer
+     * mov in particular would put a v128 in a host integer register. */
+    assert(((tcg_op_defs[opc].flags & TCG_OPF_VECTOR) != 0) ==
+           (type == TCG_TYPE_V128));
     memset(op, 0, sizeof(*op));
     op->opc = opc;
     op->type = type;

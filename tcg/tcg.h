@@ -13,7 +13,8 @@
  *  - an i32 value is always held zero-extended in 64 bits;
  *  - EBB temps are never live across a set_label (front ends use TB temps
  *    for values that must survive a branch target);
- *  - constant temps are never written.
+ *  - constant temps are never written;
+ *  - v128 temps are EBB or TB temps, used only by the *_vec ops.
  */
 #ifndef VEMU_TCG_H
 #define VEMU_TCG_H
