@@ -1367,6 +1367,30 @@ static void fold_op(OptContext *c, TCGOp *op)
     case INDEX_op_atomic_fetch:
         fold_load(c, op);
         break;
+    case INDEX_op_st_vec:
+        fold_nothing(c, op);
+        break;
+    case INDEX_op_ld_vec:
+    case INDEX_op_mov_vec:
+    case INDEX_op_dup_vec:
+    case INDEX_op_extract64_vec:
+    case INDEX_op_insert64_vec:
+    case INDEX_op_and_vec:
+    case INDEX_op_or_vec:
+    case INDEX_op_xor_vec:
+    case INDEX_op_andc_vec:
+    case INDEX_op_not_vec:
+    case INDEX_op_add_vec:
+    case INDEX_op_sub_vec:
+    case INDEX_op_cmpeq_vec:
+    case INDEX_op_smin_vec:
+    case INDEX_op_smax_vec:
+    case INDEX_op_umin_vec:
+    case INDEX_op_umax_vec:
+        /* No facts are tracked for v128 values (no folding), and an
+         * extracted half is just some i64: only forget the outputs. */
+        finish_outputs(c, op);
+        break;
     default:
         /* Every op of tcg/ops.def has a case above; one added without
          * its fold must not be trusted with anything we know. */

@@ -38,15 +38,42 @@ static int temp_base_reg(const TCGTemp *t)
 
 static void temp_allocate_frame(TCGGen *g, TCGTemp *t)
 {
-    if (g->frame_next + 8 > TCG_FRAME_SIZE) {
+    /* A v128 slot is 16-byte aligned (the frame itself is) so that the
+     * vector loads and stores never split a cache line. */
+    intptr_t size = t->type == TCG_TYPE_V128 ? 16 : 8;
+    intptr_t off = (g->frame_next + size - 1) & -size;
+    if (off + size > TCG_FRAME_SIZE) {
         /* Front ends bound block sizes far below this. */
         fprintf(stderr, "vemu: tcg: spill frame exhausted (%u temps)\n",
                 (unsigned)g->s->nb_temps);
         abort();
     }
-    t->mem_offset = g->frame_next;
+    t->mem_offset = off;
     t->mem_allocated = true;
-    g->frame_next += 8;
+    g->frame_next = off + size;
+}
+
+/*
+ * v128 temps never occupy a host register: each lives in its 16-byte
+ * frame slot, which vector ops read and write directly (the backend
+ * finds it through tcg_vec_temp_mem). Give it a slot on first sight; a
+ * read of an unwritten temp then sees whatever the slot holds, which is
+ * as undefined as the IR says.
+ */
+static void vec_temp_prepare(TCGGen *g, TCGTemp *t)
+{
+    assert(t->kind == TEMP_EBB || t->kind == TEMP_TB);
+    if (!t->mem_allocated) {
+        temp_allocate_frame(g, t);
+    }
+}
+
+void tcg_vec_temp_mem(const TCGGen *g, TCGArg idx, int *base, intptr_t *off)
+{
+    const TCGTemp *t = &g->s->temps[idx];
+    assert(t->type == TCG_TYPE_V128 && t->mem_allocated);
+    *base = TCG_REG_CALL_STACK;
+    *off = t->mem_offset;
 }
 
 /* Make memory hold t's value; t stays where it is. */
@@ -354,6 +381,11 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
     for (int k = nb_o; k < nb_o + nb_i; k++) {
         TCGTemp *t = &s->temps[op->args[k]];
         TCGArgConstraint *ac = &ct.args[k];
+        if (t->type == TCG_TYPE_V128) {
+            vec_temp_prepare(g, t);
+            args[k] = 0;
+            continue;
+        }
         if (t->kind == TEMP_CONST && ac->imm &&
             tcg_target_const_match(op, k, t->val)) {
             const_args[k] = true;
@@ -409,6 +441,11 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
         TCGTemp *t = &s->temps[op->args[k]];
         TCGArgConstraint *ac = &ct.args[k];
         int reg;
+        if (t->type == TCG_TYPE_V128) {
+            vec_temp_prepare(g, t);
+            args[k] = 0;
+            continue;
+        }
         if (ac->alias >= 0) {
             int ik = nb_o + ac->alias;
             int ireg = (int)args[ik];
@@ -467,6 +504,12 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
 
     for (int k = 0; k < nb_o; k++) {
         TCGTemp *t = &s->temps[op->args[k]];
+        if (t->type == TCG_TYPE_V128) {
+            /* Written in place: memory is the value. */
+            t->val_type = TEMP_VAL_MEM;
+            t->mem_coherent = true;
+            continue;
+        }
         g->reg_to_temp[args[k]] = NULL;
         set_output(g, t, (int)args[k]);
     }

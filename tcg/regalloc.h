@@ -66,6 +66,11 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g);
 /* Record a use of label l at code offset `where` (patched on binding). */
 void tcg_label_add_reloc(TCGGen *g, uint32_t label, uint32_t where);
 
+/* Where the v128 temp idx lives while a vector op runs: its frame slot
+ * at [base + off], 16-byte aligned. Vector operands get no register:
+ * their entries of tcg_out_op's args[] are meaningless. */
+void tcg_vec_temp_mem(const TCGGen *g, TCGArg idx, int *base, intptr_t *off);
+
 /* Provided by the backend. */
 bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct);
 bool tcg_target_const_match(const TCGOp *op, int arg, uint64_t val);

@@ -240,6 +240,80 @@ static inline void tcg_gen_mb(TCGContext *s, unsigned kind)
     TCG_GEN(s, INDEX_op_mb, TCG_TYPE_I64, kind);
 }
 
+/*
+ * Vectors: r, a, b are v128 temps (tcg_temp_ebb/tb(s, TCG_TYPE_V128)),
+ * vece the element size as MO_8..MO_64. Lane ops treat the 128 bits as
+ * 16/8/4/2 little-endian elements, element 0 in the lowest bytes.
+ */
+static inline void tcg_gen_ld_vec(TCGContext *s, TCGv r, TCGv base,
+                                  intptr_t off)
+{
+    TCG_GEN(s, INDEX_op_ld_vec, TCG_TYPE_V128, r, base, (TCGArg)off);
+}
+static inline void tcg_gen_st_vec(TCGContext *s, TCGv v, TCGv base,
+                                  intptr_t off)
+{
+    TCG_GEN(s, INDEX_op_st_vec, TCG_TYPE_V128, v, base, (TCGArg)off);
+}
+static inline void tcg_gen_mov_vec(TCGContext *s, TCGv r, TCGv a)
+{
+    TCG_GEN(s, INDEX_op_mov_vec, TCG_TYPE_V128, r, a);
+}
+/* Every element of r = the low bits of the i32 or i64 temp a. */
+static inline void tcg_gen_dup_vec(TCGContext *s, unsigned vece, TCGv r, TCGv a)
+{
+    TCG_GEN(s, INDEX_op_dup_vec, TCG_TYPE_V128, r, a, vece);
+}
+/* Vector constants are dups of an integer constant (0 and ~0 included). */
+static inline void tcg_gen_dupi_vec(TCGContext *s, unsigned vece, TCGv r,
+                                    uint64_t v)
+{
+    tcg_gen_dup_vec(s, vece, r, tcg_constant(s, TCG_TYPE_I64, v));
+}
+/* i64 r = bits [64 * half, 64 * half + 64) of a; half is 0 or 1. */
+static inline void tcg_gen_extract64_vec(TCGContext *s, TCGv r, TCGv a,
+                                         unsigned half)
+{
+    TCG_GEN(s, INDEX_op_extract64_vec, TCG_TYPE_V128, r, a, half);
+}
+/* r = a with 64-bit half `half` replaced by the i64 temp b. */
+static inline void tcg_gen_insert64_vec(TCGContext *s, TCGv r, TCGv a, TCGv b,
+                                        unsigned half)
+{
+    TCG_GEN(s, INDEX_op_insert64_vec, TCG_TYPE_V128, r, a, b, half);
+}
+static inline void tcg_gen_not_vec(TCGContext *s, TCGv r, TCGv a)
+{
+    TCG_GEN(s, INDEX_op_not_vec, TCG_TYPE_V128, r, a);
+}
+
+#define TCG_GEN_VEC_BITOP(name)                                                \
+    static inline void tcg_gen_##name##_vec(TCGContext *s, TCGv r, TCGv a,     \
+                                            TCGv b)                            \
+    {                                                                          \
+        TCG_GEN(s, INDEX_op_##name##_vec, TCG_TYPE_V128, r, a, b);             \
+    }
+TCG_GEN_VEC_BITOP(and)
+TCG_GEN_VEC_BITOP(or)
+TCG_GEN_VEC_BITOP(xor)
+TCG_GEN_VEC_BITOP(andc)
+#undef TCG_GEN_VEC_BITOP
+
+#define TCG_GEN_VEC_LANEOP(name)                                               \
+    static inline void tcg_gen_##name##_vec(TCGContext *s, unsigned vece,      \
+                                            TCGv r, TCGv a, TCGv b)            \
+    {                                                                          \
+        TCG_GEN(s, INDEX_op_##name##_vec, TCG_TYPE_V128, r, a, b, vece);       \
+    }
+TCG_GEN_VEC_LANEOP(add)
+TCG_GEN_VEC_LANEOP(sub)
+TCG_GEN_VEC_LANEOP(cmpeq)
+TCG_GEN_VEC_LANEOP(smin)
+TCG_GEN_VEC_LANEOP(smax)
+TCG_GEN_VEC_LANEOP(umin)
+TCG_GEN_VEC_LANEOP(umax)
+#undef TCG_GEN_VEC_LANEOP
+
 /* Helper calls: ret may be 0 (ignored) when info->has_ret is false. */
 static inline void tcg_gen_call(TCGContext *s, const TCGHelperInfo *info,
                                 TCGv ret, const TCGv *args)

@@ -109,6 +109,9 @@ uint32_t tcg_global_mem_new(TCGContext *s, TCGType type, intptr_t offset,
 {
     /* Globals must precede every per-block temp. */
     assert(s->nb_temps == s->nb_globals && "globals are created first");
+    /* Vectors are reached through ld_vec/st_vec at env offsets instead:
+     * no pass or backend keeps a v128 value in a register across ops. */
+    assert(type != TCG_TYPE_V128 && "no v128 globals");
     uint32_t idx = tcg_temp_new(s, type, TEMP_GLOBAL);
     s->temps[idx].mem_offset = offset;
     s->temps[idx].name = name;
@@ -180,6 +183,10 @@ TCGOp *tcg_emit_op(TCGContext *s, TCGOpcode opc, TCGType type)
 {
     s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
     TCGOp *op = &s->ops[s->nb_ops++];
+    /* Only vector ops take v128, and they take nothing else: the integer
+     * mov in particular would put a v128 in a host integer register. */
+    assert(((tcg_op_defs[opc].flags & TCG_OPF_VECTOR) != 0) ==
+           (type == TCG_TYPE_V128));
     memset(op, 0, sizeof(*op));
     op->opc = opc;
     op->type = type;
@@ -333,11 +340,29 @@ static void dump_temp(TCGContext *s, FILE *f, TCGArg a)
         fputs(t->name ? t->name : "glob", f);
         break;
     case TEMP_TB:
-        fprintf(f, "loc%u", (unsigned)a);
+        fprintf(f, "%sloc%u", t->type == TCG_TYPE_V128 ? "v" : "", (unsigned)a);
         break;
     default:
-        fprintf(f, "tmp%u", (unsigned)a);
+        fprintf(f, "%stmp%u", t->type == TCG_TYPE_V128 ? "v" : "", (unsigned)a);
         break;
+    }
+}
+
+/* The vector ops whose constant is an element size. */
+static bool op_has_vece(TCGOpcode opc)
+{
+    switch (opc) {
+    case INDEX_op_dup_vec:
+    case INDEX_op_add_vec:
+    case INDEX_op_sub_vec:
+    case INDEX_op_cmpeq_vec:
+    case INDEX_op_smin_vec:
+    case INDEX_op_smax_vec:
+    case INDEX_op_umin_vec:
+    case INDEX_op_umax_vec:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -382,6 +407,8 @@ void tcg_dump_ops(TCGContext *s, FILE *f, bool with_life)
                             (op->opc == INDEX_op_brcond && j == 3);
             if (is_cond) {
                 fputs(tcg_cond_name((TCGCond)a), f);
+            } else if (op_has_vece((TCGOpcode)op->opc)) {
+                fprintf(f, "e%d", tcg_vece_bits((unsigned)a));
             } else if (is_label) {
                 fprintf(f, "$L%u", (unsigned)a);
             } else {

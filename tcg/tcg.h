@@ -13,7 +13,8 @@
  *  - an i32 value is always held zero-extended in 64 bits;
  *  - EBB temps are never live across a set_label (front ends use TB temps
  *    for values that must survive a branch target);
- *  - constant temps are never written.
+ *  - constant temps are never written;
+ *  - v128 temps are EBB or TB temps, used only by the *_vec ops.
  */
 #ifndef VEMU_TCG_H
 #define VEMU_TCG_H
@@ -28,7 +29,7 @@ typedef uint64_t TCGArg;
 typedef enum TCGType {
     TCG_TYPE_I32,
     TCG_TYPE_I64,
-    TCG_TYPE_V128, /* reserved for SIMD; no op accepts it yet */
+    TCG_TYPE_V128, /* 128-bit vector: EBB/TB temps of the *_vec ops only */
     TCG_TYPE_COUNT,
 } TCGType;
 
@@ -50,6 +51,7 @@ enum {
     TCG_OPF_COND_BRANCH = 0x40,
     TCG_OPF_NOT_PRESENT = 0x80, /* handled by the register allocator */
     TCG_OPF_CALL = 0x100,       /* argument counts live in the op */
+    TCG_OPF_VECTOR = 0x200,     /* a *_vec op: TCGOp.type is v128 */
 };
 
 typedef struct TCGOpDef {
@@ -319,6 +321,12 @@ bool tcg_eval_cond(TCGType type, TCGCond c, uint64_t a, uint64_t b);
  * outs[1] is written for add2/sub2. */
 bool tcg_fold_op(TCGOpcode opc, TCGType type, const uint64_t *in,
                  const TCGArg *cargs, uint64_t *outs);
+
+/* Element sizes of the vector ops' vece argument are the MemOp sizes. */
+static inline int tcg_vece_bits(unsigned vece)
+{
+    return 8 << vece;
+}
 
 static inline uint64_t tcg_type_mask(TCGType t)
 {

@@ -141,6 +141,15 @@ void tci_disas(FILE *f, const void *code, size_t size)
         case TCI_FMT_GOTO_PTR:
             fprintf(f, "s%u", in.a);
             break;
+        case TCI_FMT_VLD:
+            fprintf(f, "s%u, [s%u%+" PRId64 "]", in.r, in.a, (int64_t)w);
+            break;
+        case TCI_FMT_VST:
+            fprintf(f, "[s%u%+" PRId64 "], s%u", in.a, (int64_t)w, in.r);
+            break;
+        case TCI_FMT_VEC:
+            fprintf(f, "s%u, s%u, s%u, %u", in.r, in.a, in.b, in.aux);
+            break;
         default:
             break;
         }

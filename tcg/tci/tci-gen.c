@@ -90,6 +90,12 @@ static int32_t to_imm32(intptr_t v)
     return (int32_t)v;
 }
 
+/* A v128 temp takes two consecutive slots, low half first. */
+static unsigned temp_nslots(const TCGTemp *ts)
+{
+    return ts->type == TCG_TYPE_V128 ? 2 : 1;
+}
+
 /* Frame slot of a non-global temp; EBB temps get one on first sight. */
 static unsigned temp_slot(TciGen *g, TCGArg idx)
 {
@@ -98,7 +104,8 @@ static unsigned temp_slot(TciGen *g, TCGArg idx)
         return ts->state - 1;
     }
     assert(ts->kind == TEMP_EBB && "tci: temp without a frame slot");
-    unsigned slot = g->ebb_next++;
+    unsigned slot = g->ebb_next;
+    g->ebb_next += temp_nslots(ts);
     if (g->ebb_next > g->nslots) {
         g->nslots = g->ebb_next;
     }
@@ -347,6 +354,66 @@ static void gen_call(TciGen *g, const TCGOp *op)
     }
 }
 
+/* Vector ops: v128 operands are never globals (tcg.c refuses them), but
+ * the integer ones may be. */
+static void gen_vec(TciGen *g, const TCGOp *op)
+{
+    static const uint8_t vec_opc[NB_OPS] = {
+        [INDEX_op_mov_vec] = TCI_vmov,
+        [INDEX_op_dup_vec] = TCI_vdup,
+        [INDEX_op_and_vec] = TCI_vand,
+        [INDEX_op_or_vec] = TCI_vor,
+        [INDEX_op_xor_vec] = TCI_vxor,
+        [INDEX_op_andc_vec] = TCI_vandc,
+        [INDEX_op_not_vec] = TCI_vnot,
+        [INDEX_op_add_vec] = TCI_vadd,
+        [INDEX_op_sub_vec] = TCI_vsub,
+        [INDEX_op_cmpeq_vec] = TCI_vcmpeq,
+        [INDEX_op_smin_vec] = TCI_vsmin,
+        [INDEX_op_smax_vec] = TCI_vsmax,
+        [INDEX_op_umin_vec] = TCI_vumin,
+        [INDEX_op_umax_vec] = TCI_vumax,
+        [INDEX_op_extract64_vec] = TCI_vext64,
+    };
+    const TCGArg *args = op->args;
+    const TCGOpDef *def = &tcg_op_defs[op->opc];
+    unsigned r, a, b = 0, aux = 0;
+
+    switch (op->opc) {
+    case INDEX_op_ld_vec:
+        a = gen_in(g, args[1], 1);
+        r = temp_slot(g, args[0]);
+        emit_w0(g, TCI_vld, 0, r, a, 0);
+        emit_u64(g, args[2]);
+        return;
+    case INDEX_op_st_vec:
+        r = temp_slot(g, args[0]);
+        a = gen_in(g, args[1], 1);
+        emit_w0(g, TCI_vst, 0, r, a, 0);
+        emit_u64(g, args[2]);
+        return;
+    case INDEX_op_insert64_vec:
+        a = temp_slot(g, args[1]);
+        b = gen_in(g, args[2], 2);
+        r = temp_slot(g, args[0]);
+        emit_w0(g, TCI_vins64, (unsigned)args[3] & 1, r, a, b);
+        return;
+    default:
+        break;
+    }
+    assert(vec_opc[op->opc] != TCI_trap && "tci: vector op not supported");
+    a = gen_in(g, args[1], 1);
+    if (def->nb_iargs > 1) {
+        b = temp_slot(g, args[2]);
+    }
+    if (def->nb_cargs) {
+        aux = (unsigned)args[def->nb_oargs + def->nb_iargs];
+    }
+    r = gen_out(g, args[0], 0);
+    emit_w0(g, vec_opc[op->opc], aux, r, a, b);
+    gen_out_done(g, args[0], 0);
+}
+
 static void gen_op(TciGen *g, TranslationBlock *tb, const TCGOp *op)
 {
     const TCGArg *args = op->args;
@@ -513,6 +580,10 @@ static void gen_op(TciGen *g, TranslationBlock *tb, const TCGOp *op)
         return;
     }
     default:
+        if (tcg_op_defs[op->opc].flags & TCG_OPF_VECTOR) {
+            gen_vec(g, op);
+            return;
+        }
         break;
     }
 
@@ -562,7 +633,9 @@ static void assign_fixed_slots(TciGen *g)
     g->nconst = tci_const_list.n;
     uint32_t next = TCI_SLOT_CONST0 + g->nconst;
     for (uint32_t i = 0; i < tci_tb_list.n; i++) {
-        s->temps[tci_tb_list.v[i]].state = next++ + 1;
+        TCGTemp *ts = &s->temps[tci_tb_list.v[i]];
+        ts->state = next + 1;
+        next += temp_nslots(ts);
     }
     g->ebb_base = g->ebb_next = g->nslots = next;
 }

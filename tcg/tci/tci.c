@@ -258,6 +258,73 @@ TCI_TEXT static uint64_t tci_atomic(CPUState *cpu, int kind, unsigned aux,
     return mo & MO_SIGN ? tci_sext(old, size, is64) : old;
 }
 
+/*
+ * Lane-wise vector ops on two-slot values (low 64 bits first, elements
+ * little-endian inside). Element by element from docs/tcg-ir.md; results
+ * go through a local copy since r may be a or b.
+ */
+enum {
+    TCI_V_ADD,
+    TCI_V_SUB,
+    TCI_V_CMPEQ,
+    TCI_V_SMIN,
+    TCI_V_SMAX,
+    TCI_V_UMIN,
+    TCI_V_UMAX
+};
+
+static void tci_vec_lanes(int kind, unsigned vece, uint64_t *r,
+                          const uint64_t *a, const uint64_t *b)
+{
+    unsigned bits = 8u << vece;
+    uint64_t mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+    uint64_t out[2] = {0, 0};
+    for (unsigned i = 0; i < 128 / bits; i++) {
+        unsigned w = i * bits / 64, sh = i * bits % 64;
+        uint64_t x = (a[w] >> sh) & mask, y = (b[w] >> sh) & mask, z;
+        /* Signed views: move the element's sign bit to bit 63. */
+        int64_t sx = (int64_t)(x << (64 - bits)),
+                sy = (int64_t)(y << (64 - bits));
+        switch (kind) {
+        case TCI_V_ADD:
+            z = x + y;
+            break;
+        case TCI_V_SUB:
+            z = x - y;
+            break;
+        case TCI_V_CMPEQ:
+            z = x == y ? ~0ull : 0;
+            break;
+        case TCI_V_SMIN:
+            z = sx < sy ? x : y;
+            break;
+        case TCI_V_SMAX:
+            z = sx > sy ? x : y;
+            break;
+        case TCI_V_UMIN:
+            z = x < y ? x : y;
+            break;
+        default:
+            z = x > y ? x : y;
+            break;
+        }
+        out[w] |= (z & mask) << sh;
+    }
+    r[0] = out[0];
+    r[1] = out[1];
+}
+
+/* Every element of a v128 = the low bits of x. */
+static void tci_vec_dup(unsigned vece, uint64_t *r, uint64_t x)
+{
+    unsigned bits = 8u << vece;
+    uint64_t v = bits == 64 ? x : x & ((1ull << bits) - 1);
+    for (unsigned n = bits; n < 64; n *= 2) {
+        v |= v << n;
+    }
+    r[0] = r[1] = v;
+}
+
 /* Frame slots available without alloca. */
 #define TCI_LOCAL_SLOTS 256
 
@@ -603,6 +670,40 @@ do_br:
     TCI_BRCOND(bgtu32, (uint32_t)A > (uint32_t)B);
     TCI_BRCOND(bgtu64, A > B);
 #undef TCI_BRCOND
+
+    /* Vectors: a v128 operand is the pair of slots starting at its slot. */
+#define RV (&regs[I->r])
+#define AV (&regs[I->a])
+#define BV (&regs[I->b])
+#define TCI_HOSTP ((uint8_t *)(uintptr_t)A + ((const TciU64 *)(pc + 8))->v)
+    OP(vld, memcpy(RV, TCI_HOSTP, 16));
+    OP(vst, memcpy(TCI_HOSTP, RV, 16));
+#undef TCI_HOSTP
+    OP(vmov, RV[0] = AV[0]; RV[1] = AV[1]);
+    OP(vdup, tci_vec_dup(I->aux, RV, A));
+    OP(vext64, R = AV[I->aux & 1]);
+do_vins64 : {
+    uint64_t v[2] = {AV[0], AV[1]};
+    v[I->aux & 1] = B;
+    RV[0] = v[0];
+    RV[1] = v[1];
+    NEXT(TCI_WORDS_vins64);
+}
+    OP(vand, RV[0] = AV[0] & BV[0]; RV[1] = AV[1] & BV[1]);
+    OP(vor, RV[0] = AV[0] | BV[0]; RV[1] = AV[1] | BV[1]);
+    OP(vxor, RV[0] = AV[0] ^ BV[0]; RV[1] = AV[1] ^ BV[1]);
+    OP(vandc, RV[0] = AV[0] & ~BV[0]; RV[1] = AV[1] & ~BV[1]);
+    OP(vnot, RV[0] = ~AV[0]; RV[1] = ~AV[1]);
+    OP(vadd, tci_vec_lanes(TCI_V_ADD, I->aux, RV, AV, BV));
+    OP(vsub, tci_vec_lanes(TCI_V_SUB, I->aux, RV, AV, BV));
+    OP(vcmpeq, tci_vec_lanes(TCI_V_CMPEQ, I->aux, RV, AV, BV));
+    OP(vsmin, tci_vec_lanes(TCI_V_SMIN, I->aux, RV, AV, BV));
+    OP(vsmax, tci_vec_lanes(TCI_V_SMAX, I->aux, RV, AV, BV));
+    OP(vumin, tci_vec_lanes(TCI_V_UMIN, I->aux, RV, AV, BV));
+    OP(vumax, tci_vec_lanes(TCI_V_UMAX, I->aux, RV, AV, BV));
+#undef RV
+#undef AV
+#undef BV
 
     OP(insn, th->insn = tci_imm(I));
 

@@ -58,6 +58,36 @@
  *   INSN      imm = index of the guest instruction now running
  *   GOTO_TB   aux = exit n;  EXIT  w1 = value;  GOTO_PTR  a = target
  */
+/*
+ * Vector instructions. A v128 value takes two consecutive frame slots,
+ * low half first; a slot operand naming a vector names the first.
+ *   VLD, VST  as LD/ST (no memop)
+ *   VEC       r, a, b; aux = vece (vdup: a is an integer slot),
+ *             or the 64-bit half (vext64: r is an integer slot; vins64:
+ *             b is)
+ */
+/* clang-format off */
+#define TCI_VEC_OPS(X)                                                         \
+    X(vld, 2, VLD)                                                             \
+    X(vst, 2, VST)                                                             \
+    X(vmov, 1, RA)                                                             \
+    X(vdup, 1, VEC)                                                            \
+    X(vext64, 1, VEC)                                                          \
+    X(vins64, 1, VEC)                                                          \
+    X(vand, 1, RAB)                                                            \
+    X(vor, 1, RAB)                                                             \
+    X(vxor, 1, RAB)                                                            \
+    X(vandc, 1, RAB)                                                           \
+    X(vnot, 1, RA)                                                             \
+    X(vadd, 1, VEC)                                                            \
+    X(vsub, 1, VEC)                                                            \
+    X(vcmpeq, 1, VEC)                                                          \
+    X(vsmin, 1, VEC)                                                           \
+    X(vsmax, 1, VEC)                                                           \
+    X(vumin, 1, VEC)                                                           \
+    X(vumax, 1, VEC)
+/* clang-format on */
+
 #define TCI_OPS(X)                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                             \
     X(trap, 1, NONE)                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           \
     X(mov, 1, RA)                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                              \
@@ -187,7 +217,7 @@
                                                                                                   EXIT)                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        \
                                                                                                     X(goto_ptr,                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                \
                                                                                                       1,                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                       \
-                                                                                                      GOTO_PTR)
+                                                                                                      GOTO_PTR) TCI_VEC_OPS(X)
 
 enum {
 #define X(name, words, fmt) TCI_##name,
@@ -229,6 +259,9 @@ enum {
     TCI_FMT_GOTO_TB,
     TCI_FMT_EXIT,
     TCI_FMT_GOTO_PTR,
+    TCI_FMT_VLD,
+    TCI_FMT_VST,
+    TCI_FMT_VEC,
 };
 
 typedef struct TciOpInfo {

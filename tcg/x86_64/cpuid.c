@@ -1,7 +1,9 @@
 /*
  * Host feature detection for the x86-64 backend, done once at start-up.
- * VEMU_HOST_FEATURES can switch features off ("-bmi1,-bmi2,-lzcnt,-popcnt"
- * or "none") so that the fallback code paths are testable on any host.
+ * VEMU_HOST_FEATURES can switch features off
+ * ("-bmi1,-bmi2,-lzcnt,-popcnt,-sse41" or "none", which leaves SSE2, the
+ * x86-64 baseline) so that the fallback code paths are testable on any
+ * host.
  */
 #include <cpuid.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@ void x86_detect_features(void)
     memset(&x86_have, 0, sizeof(x86_have));
     if (__get_cpuid(1, &a, &b, &c, &d)) {
         x86_have.popcnt = (c >> 23) & 1;
+        x86_have.sse41 = (c >> 19) & 1;
     }
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
         x86_have.bmi1 = (b >> 3) & 1;
@@ -41,6 +44,9 @@ void x86_detect_features(void)
         }
         if (strstr(env, "-popcnt")) {
             x86_have.popcnt = false;
+        }
+        if (strstr(env, "-sse41")) {
+            x86_have.sse41 = false;
         }
     }
 }

@@ -1,8 +1,9 @@
 /*
  * x86-64 lowering of IR ops: each op's operand constraints (which registers
  * or immediates the register allocator may hand us) and the instructions it
- * becomes. Uses BMI1 (andn), BMI2 (shlx/shrx/sarx), LZCNT/TZCNT and POPCNT
- * when the host has them (cpuid.c), with plain x86-64 sequences otherwise.
+ * becomes. Uses BMI1 (andn), BMI2 (shlx/shrx/sarx), LZCNT/TZCNT, POPCNT
+ * and SSE4.1 (vector min/max, 64-bit compares) when the host has them
+ * (cpuid.c), with plain x86-64 / SSE2 sequences otherwise.
  *
  * Invariant kept for i32 results: every 32-bit operation writes a 32-bit
  * register, which zero-extends into the full register.
@@ -246,6 +247,34 @@ bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
     case INDEX_op_mb:
     case INDEX_op_goto_tb:
     case INDEX_op_exit_tb:
+        return true;
+    /* Vector ops: v128 operands are frame slots, not registers (the
+     * allocator ignores their constraints); only the integer operands
+     * (bases, dup sources, 64-bit halves) are constrained here. */
+    case INDEX_op_ld_vec:
+    case INDEX_op_st_vec:
+    case INDEX_op_dup_vec:
+        ct_in(ct, 1, R_ANY, false);
+        return true;
+    case INDEX_op_extract64_vec:
+        ct_out(ct, 0, R_ANY);
+        return true;
+    case INDEX_op_insert64_vec:
+        ct_in(ct, 2, R_ANY, false);
+        return true;
+    case INDEX_op_mov_vec:
+    case INDEX_op_and_vec:
+    case INDEX_op_or_vec:
+    case INDEX_op_xor_vec:
+    case INDEX_op_andc_vec:
+    case INDEX_op_not_vec:
+    case INDEX_op_add_vec:
+    case INDEX_op_sub_vec:
+    case INDEX_op_cmpeq_vec:
+    case INDEX_op_smin_vec:
+    case INDEX_op_smax_vec:
+    case INDEX_op_umin_vec:
+    case INDEX_op_umax_vec:
         return true;
     default:
         return false;
@@ -863,6 +892,274 @@ static void out_st(TCGGen *g, TCGArg val, bool val_const, int base, MemOp mo,
                  base, off);
 }
 
+/*
+ * Vector ops. Every v128 operand is a 16-byte frame slot (regalloc.c);
+ * an op loads its inputs into XMM0/XMM1 with movdqu, computes in XMM
+ * registers (XMM2/XMM3 for the longer sequences) and stores the result,
+ * so the output may be any of the inputs. SSE2 only, plus SSE4.1 where
+ * x86_have.sse41 says so.
+ */
+enum { XMM0, XMM1, XMM2, XMM3 };
+
+enum {
+    OPC_MOVDQU_LD = 0x6f | P_EXT | P_F3,
+    OPC_MOVDQU_ST = 0x7f | P_EXT | P_F3,
+    OPC_MOVQ_XMM_GPR = 0x6e | P_EXT | P_DATA16 | P_REXW,
+    OPC_MOVD_XMM_GPR = 0x6e | P_EXT | P_DATA16,
+    OPC_PAND = 0xdb | P_EXT | P_DATA16,
+    OPC_PANDN = 0xdf | P_EXT | P_DATA16, /* dst = ~dst & src */
+    OPC_POR = 0xeb | P_EXT | P_DATA16,
+    OPC_PXOR = 0xef | P_EXT | P_DATA16,
+    OPC_PADDB = 0xfc | P_EXT | P_DATA16, /* w, d: +1, +2 */
+    OPC_PADDQ = 0xd4 | P_EXT | P_DATA16,
+    OPC_PSUBB = 0xf8 | P_EXT | P_DATA16,   /* w, d, q: +1, +2, +3 */
+    OPC_PCMPEQB = 0x74 | P_EXT | P_DATA16, /* w, d: +1, +2 */
+    OPC_PCMPEQQ = 0x29 | P_EXT38 | P_DATA16,
+    OPC_PCMPGTD = 0x66 | P_EXT | P_DATA16,
+    OPC_PMINUB = 0xda | P_EXT | P_DATA16,
+    OPC_PMAXUB = 0xde | P_EXT | P_DATA16,
+    OPC_PMINSW = 0xea | P_EXT | P_DATA16,
+    OPC_PMAXSW = 0xee | P_EXT | P_DATA16,
+    OPC_PMINSB = 0x38 | P_EXT38 | P_DATA16,
+    OPC_PMINSD = 0x39 | P_EXT38 | P_DATA16,
+    OPC_PMINUW = 0x3a | P_EXT38 | P_DATA16,
+    OPC_PMINUD = 0x3b | P_EXT38 | P_DATA16,
+    OPC_PMAXSB = 0x3c | P_EXT38 | P_DATA16,
+    OPC_PMAXSD = 0x3d | P_EXT38 | P_DATA16,
+    OPC_PMAXUW = 0x3e | P_EXT38 | P_DATA16,
+    OPC_PMAXUD = 0x3f | P_EXT38 | P_DATA16,
+    OPC_PUNPCKLBW = 0x60 | P_EXT | P_DATA16,
+    OPC_PUNPCKLQDQ = 0x6c | P_EXT | P_DATA16,
+    OPC_PSHUFD = 0x70 | P_EXT | P_DATA16,
+    OPC_PSHUFLW = 0x70 | P_EXT | P_F2,
+};
+
+/* The frame slot of v128 operand k of op. */
+static void vec_slot(TCGGen *g, const TCGOp *op, int k, int *base,
+                     intptr_t *off)
+{
+    tcg_vec_temp_mem(g, op->args[k], base, off);
+}
+
+static void out_vec_load(TCGGen *g, int xmm, const TCGOp *op, int k)
+{
+    int base;
+    intptr_t off;
+    vec_slot(g, op, k, &base, &off);
+    out_host_mem(g, OPC_MOVDQU_LD, xmm, base, off);
+}
+
+static void out_vec_store(TCGGen *g, int xmm, const TCGOp *op, int k)
+{
+    int base;
+    intptr_t off;
+    vec_slot(g, op, k, &base, &off);
+    out_host_mem(g, OPC_MOVDQU_ST, xmm, base, off);
+}
+
+static void out_vec_rr(TCGGen *g, int opc, int dst, int src)
+{
+    x86_out_modrm(g, opc, dst, src);
+}
+
+/* dst = the 32-bit pattern pat in every dword (via the scratch GPR). */
+static void out_vec_dup32i(TCGGen *g, int dst, uint32_t pat)
+{
+    tcg_out_movi(g, TCG_TYPE_I32, TCG_REG_TMP, pat);
+    out_vec_rr(g, OPC_MOVD_XMM_GPR, dst, TCG_REG_TMP);
+    out_vec_rr(g, OPC_PSHUFD, dst, dst);
+    x86_out8(g, 0);
+}
+
+/* x = m ? y : x, lane by lane, for a mask m of all-ones/zero lanes;
+ * m is destroyed. */
+static void out_vec_blend(TCGGen *g, int x, int y, int m)
+{
+    out_vec_rr(g, OPC_PAND, y, m);  /* y & m */
+    out_vec_rr(g, OPC_PANDN, m, x); /* x & ~m */
+    out_vec_rr(g, OPC_POR, y, m);
+    out_vec_rr(g, OPC_MOVDQU_LD, x, y); /* movdqu xmm, xmm copies */
+}
+
+/* Signed 32-bit min/max on SSE2: pick through a pcmpgtd mask. */
+static void out_vec_minmax_s32(TCGGen *g, bool is_min, int x, int y)
+{
+    /* m = x > y; min takes y where m, max takes y where !m. */
+    out_vec_rr(g, OPC_MOVDQU_LD, XMM2, x);
+    out_vec_rr(g, OPC_PCMPGTD, XMM2, y);
+    if (!is_min) {
+        out_vec_rr(g, OPC_PCMPEQB, XMM3, XMM3);
+        out_vec_rr(g, OPC_PXOR, XMM2, XMM3);
+    }
+    out_vec_blend(g, x, y, XMM2);
+}
+
+/*
+ * XMM0 = min/max(XMM0, XMM1) per vece. The forms SSE2 lacks go through
+ * the other signedness by flipping every element's top bit (x ^ 0x80..
+ * maps signed order onto unsigned order and back), or, for 32-bit signed
+ * ones, a compare and blend.
+ */
+static void out_vec_minmax(TCGGen *g, TCGOpcode opc, unsigned vece)
+{
+    bool is_min = opc == INDEX_op_smin_vec || opc == INDEX_op_umin_vec;
+    bool is_signed = opc == INDEX_op_smin_vec || opc == INDEX_op_smax_vec;
+    static const int sse41[2][2][3] = {
+        /* [signed][min] per vece 8, 16, 32 */
+        {{OPC_PMAXUB, OPC_PMAXUW, OPC_PMAXUD},
+         {OPC_PMINUB, OPC_PMINUW, OPC_PMINUD}},
+        {{OPC_PMAXSB, OPC_PMAXSW, OPC_PMAXSD},
+         {OPC_PMINSB, OPC_PMINSW, OPC_PMINSD}},
+    };
+    static const uint32_t top_bits[3] = {0x80808080u, 0x80008000u, 0x80000000u};
+    assert(vece <= MO_32 && "min/max: 8, 16 or 32-bit elements");
+    int native = sse41[is_signed][is_min][vece];
+    /* SSE2 has unsigned bytes and signed words; SSE4.1 the rest. */
+    bool have = x86_have.sse41 || (vece == MO_8 && !is_signed) ||
+                (vece == MO_16 && is_signed);
+    if (have) {
+        out_vec_rr(g, native, XMM0, XMM1);
+        return;
+    }
+    if (vece == MO_32 && is_signed) {
+        out_vec_minmax_s32(g, is_min, XMM0, XMM1);
+        return;
+    }
+    /* Flip top bits: unsigned 8 -> signed, signed 8 -> unsigned (native),
+     * unsigned 16 -> signed (native), unsigned 32 -> signed. */
+    out_vec_dup32i(g, XMM3, top_bits[vece]);
+    out_vec_rr(g, OPC_PXOR, XMM0, XMM3);
+    out_vec_rr(g, OPC_PXOR, XMM1, XMM3);
+    if (vece == MO_32) {
+        out_vec_minmax_s32(g, is_min, XMM0, XMM1);
+        /* XMM3 was reused as all-ones by max: rebuild the bias. */
+        out_vec_dup32i(g, XMM3, top_bits[vece]);
+    } else {
+        out_vec_rr(g, sse41[!is_signed][is_min][vece], XMM0, XMM1);
+    }
+    out_vec_rr(g, OPC_PXOR, XMM0, XMM3);
+}
+
+/* XMM0 = every element of size vece set to the low bits of GPR src. */
+static void out_vec_dup(TCGGen *g, unsigned vece, int src)
+{
+    if (vece == MO_64) {
+        out_vec_rr(g, OPC_MOVQ_XMM_GPR, XMM0, src);
+        out_vec_rr(g, OPC_PUNPCKLQDQ, XMM0, XMM0);
+        return;
+    }
+    out_vec_rr(g, OPC_MOVD_XMM_GPR, XMM0, src);
+    if (vece == MO_8) {
+        out_vec_rr(g, OPC_PUNPCKLBW, XMM0, XMM0); /* byte -> word */
+    }
+    if (vece <= MO_16) {
+        out_vec_rr(g, OPC_PSHUFLW, XMM0, XMM0); /* word 0 -> words 0-3 */
+        x86_out8(g, 0);
+    }
+    out_vec_rr(g, OPC_PSHUFD, XMM0, XMM0); /* dword 0 -> all */
+    x86_out8(g, 0);
+}
+
+static void out_vec_op(TCGGen *g, const TCGOp *op, const TCGArg *a)
+{
+    TCGOpcode opc = (TCGOpcode)op->opc;
+    int base;
+    intptr_t off;
+
+    switch (opc) {
+    case INDEX_op_ld_vec:
+        out_host_mem(g, OPC_MOVDQU_LD, XMM0, (int)a[1], (intptr_t)a[2]);
+        out_vec_store(g, XMM0, op, 0);
+        return;
+    case INDEX_op_st_vec:
+        out_vec_load(g, XMM0, op, 0);
+        out_host_mem(g, OPC_MOVDQU_ST, XMM0, (int)a[1], (intptr_t)a[2]);
+        return;
+    case INDEX_op_dup_vec:
+        out_vec_dup(g, (unsigned)a[2], (int)a[1]);
+        out_vec_store(g, XMM0, op, 0);
+        return;
+    case INDEX_op_extract64_vec:
+        /* The half is just a 64-bit word of the slot. */
+        vec_slot(g, op, 1, &base, &off);
+        out_host_mem(g, OPC_MOVL_GvEv | P_REXW, (int)a[0], base,
+                     off + 8 * (intptr_t)(a[2] & 1));
+        return;
+    case INDEX_op_insert64_vec:
+        if (op->args[0] != op->args[1]) {
+            out_vec_load(g, XMM0, op, 1);
+            out_vec_store(g, XMM0, op, 0);
+        }
+        vec_slot(g, op, 0, &base, &off);
+        out_host_mem(g, OPC_MOVL_EvGv | P_REXW, (int)a[2], base,
+                     off + 8 * (intptr_t)(a[3] & 1));
+        return;
+    case INDEX_op_mov_vec:
+        out_vec_load(g, XMM0, op, 1);
+        out_vec_store(g, XMM0, op, 0);
+        return;
+    case INDEX_op_not_vec:
+        out_vec_load(g, XMM0, op, 1);
+        out_vec_rr(g, OPC_PCMPEQB, XMM1, XMM1);
+        out_vec_rr(g, OPC_PXOR, XMM0, XMM1);
+        out_vec_store(g, XMM0, op, 0);
+        return;
+    default:
+        break;
+    }
+
+    /* Binary ops: XMM0 = a, XMM1 = b, result in XMM0. */
+    unsigned vece = tcg_op_defs[opc].nb_cargs ? (unsigned)a[3] : 0;
+    out_vec_load(g, XMM0, op, 1);
+    out_vec_load(g, XMM1, op, 2);
+    switch (opc) {
+    case INDEX_op_and_vec:
+        out_vec_rr(g, OPC_PAND, XMM0, XMM1);
+        break;
+    case INDEX_op_or_vec:
+        out_vec_rr(g, OPC_POR, XMM0, XMM1);
+        break;
+    case INDEX_op_xor_vec:
+        out_vec_rr(g, OPC_PXOR, XMM0, XMM1);
+        break;
+    case INDEX_op_andc_vec:
+        out_vec_rr(g, OPC_PANDN, XMM1, XMM0); /* ~b & a */
+        out_vec_store(g, XMM1, op, 0);
+        return;
+    case INDEX_op_add_vec:
+        out_vec_rr(g, vece == MO_64 ? OPC_PADDQ : OPC_PADDB + (int)vece, XMM0,
+                   XMM1);
+        break;
+    case INDEX_op_sub_vec:
+        out_vec_rr(g, OPC_PSUBB + (int)vece, XMM0, XMM1);
+        break;
+    case INDEX_op_cmpeq_vec:
+        if (vece < MO_64) {
+            out_vec_rr(g, OPC_PCMPEQB + (int)vece, XMM0, XMM1);
+        } else if (x86_have.sse41) {
+            out_vec_rr(g, OPC_PCMPEQQ, XMM0, XMM1);
+        } else {
+            /* Equal quadwords are those whose two dwords are equal:
+             * and the dword mask with itself, dwords swapped. */
+            out_vec_rr(g, OPC_PCMPEQB + MO_32, XMM0, XMM1);
+            out_vec_rr(g, OPC_PSHUFD, XMM1, XMM0);
+            x86_out8(g, 0xb1);
+            out_vec_rr(g, OPC_PAND, XMM0, XMM1);
+        }
+        break;
+    case INDEX_op_smin_vec:
+    case INDEX_op_smax_vec:
+    case INDEX_op_umin_vec:
+    case INDEX_op_umax_vec:
+        out_vec_minmax(g, opc, vece);
+        break;
+    default:
+        assert(!"unhandled vector op in x86-64 backend");
+        return;
+    }
+    out_vec_store(g, XMM0, op, 0);
+}
+
 void x86_out_goto_tb(TCGGen *g, int n);
 void x86_out_exit_tb(TCGGen *g, uintptr_t val);
 
@@ -1103,6 +1400,10 @@ void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
         x86_out_modrm(g, OPC_GRP5, EXT5_JMPN_Ev, (int)a[0]);
         break;
     default:
+        if (tcg_op_defs[op->opc].flags & TCG_OPF_VECTOR) {
+            out_vec_op(g, op, a);
+            break;
+        }
         assert(!"unhandled op in x86-64 backend");
     }
 }

@@ -5,6 +5,11 @@
  * Reserved: RSP (stack and spill frame), R14 (env, the CPUState pointer),
  * R13 (tcg_guest_base, loaded once per entry), R11 (backend scratch for
  * multi-instruction sequences and 64-bit immediates).
+ *
+ * XMM registers are not allocated: vector ops use XMM0-XMM3 as scratch
+ * within one op only (v128 temps live in frame slots), so nothing in
+ * them survives an op, and helpers, which may clobber them all under
+ * the SysV ABI, never see a live one.
  */
 #ifndef VEMU_TCG_TARGET_H
 #define VEMU_TCG_TARGET_H
@@ -66,6 +71,7 @@ static const int8_t tcg_target_call_iarg_regs[] = {
 /* Host features, detected once (tcg/x86_64/cpuid.c). */
 extern struct x86_features {
     bool bmi1, bmi2, lzcnt, popcnt;
+    bool sse41; /* pcmpeqq, pminsb/pminsd/pminuw/pminud and the max forms */
 } x86_have;
 void x86_detect_features(void);
 
