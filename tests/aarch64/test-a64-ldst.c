@@ -569,6 +569,566 @@ START_TEST(test_vec_pairs)
 }
 END_TEST
 
+/* ---- exclusives and ordered accesses ---- */
+
+#define EXA (A64_DATA + 0x40)
+
+static const char *const ldx_text[4] = {"ldxrb w0, [x1]", "ldaxrh w0, [x1]",
+                                        "ldxr w0, [x1]", "ldaxr x0, [x1]"};
+static const char *const stx_text[4] = {
+    "stxrb w3, w4, [x1]", "stlxrh w3, w4, [x1]", "stlxr w3, w4, [x1]",
+    "stxr w3, x4, [x1]"};
+
+START_TEST(test_exclusive)
+{
+    a64_start(_i);
+    for (int sz = 0; sz < 4; sz++) {
+        int size = 1 << sz;
+        char both[96], twice[128], other[96];
+        uint64_t v = rnd(), nv = rnd(), other_v = rnd();
+
+        snprintf(both, sizeof(both), "%s; %s", ldx_text[sz], stx_text[sz]);
+        snprintf(twice, sizeof(twice), "%s; %s; %s", ldx_text[sz],
+                 stx_text[sz], stx_text[sz]);
+        *strrchr(twice, '3') = '5'; /* the second status goes to w5 */
+        /* success */
+        a64_poke64(EXA, v);
+        a64_cpu->xregs[1] = EXA;
+        a64_cpu->xregs[3] = GARBAGE;
+        a64_cpu->xregs[4] = nv;
+        a64_run_asm(both);
+        a64_assert_x(0, extend(v, size, false), both);
+        a64_assert_x(3, 0, both);
+        ck_assert_msg(a64_peek64(EXA) ==
+                          (size == 8 ? nv
+                                     : (v & (~0ull << (8 * size))) |
+                                           extend(nv, size, false)),
+                      "[%s] %s: memory", a64_config_name(), both);
+        /* the monitor is closed by a store-exclusive, even a successful one */
+        a64_poke64(EXA, v);
+        a64_cpu->xregs[5] = GARBAGE;
+        a64_run_asm(twice);
+        a64_assert_x(3, 0, twice);
+        a64_assert_x(5, 1, twice);
+        /* without a load-exclusive: fails, memory unchanged */
+        a64_poke64(EXA, v);
+        a64_cpu->xregs[3] = GARBAGE;
+        a64_run_asm(stx_text[sz]);
+        a64_assert_x(3, 1, "stxr without ldxr");
+        ck_assert(a64_peek64(EXA) == v);
+        /* the value changed between them (here by the host) */
+        a64_run_asm(ldx_text[sz]);
+        a64_poke64(EXA, other_v);
+        a64_run_asm(stx_text[sz]);
+        if (extend(other_v, size, false) != extend(v, size, false)) {
+            a64_assert_x(3, 1, "stxr after a change");
+            ck_assert(a64_peek64(EXA) == other_v);
+        }
+        /* another address */
+        snprintf(other, sizeof(other), "%s; %.*s[x2]", ldx_text[sz],
+                 (int)strlen(stx_text[sz]) - 4, stx_text[sz]);
+        a64_poke64(EXA, v);
+        a64_poke64(EXA + 16, v);
+        a64_cpu->xregs[2] = EXA + 16;
+        a64_run_asm(other);
+        a64_assert_x(3, 1, other);
+        ck_assert(a64_peek64(EXA + 16) == v);
+        /* misaligned: EXCP_UNALIGNED, registers untouched */
+        if (size > 1) {
+            a64_cpu->xregs[0] = GARBAGE;
+            a64_cpu->xregs[1] = EXA + 1;
+            a64_assert_excp(a64_run_asm_excp(ldx_text[sz]), EXCP_UNALIGNED,
+                            ldx_text[sz]);
+            a64_assert_x(0, GARBAGE, ldx_text[sz]);
+            a64_cpu->xregs[3] = GARBAGE;
+            a64_assert_excp(a64_run_asm_excp(stx_text[sz]), EXCP_UNALIGNED,
+                            stx_text[sz]);
+            a64_assert_x(3, GARBAGE, stx_text[sz]);
+        }
+    }
+    /* another size at the same address */
+    a64_cpu->xregs[1] = EXA;
+    a64_poke64(EXA, 5);
+    a64_run_asm("ldxr x0, [x1]; stxrb w3, w4, [x1]");
+    a64_assert_x(3, 1, "ldxr x / stxrb");
+    ck_assert(a64_peek64(EXA) == 5);
+}
+END_TEST
+
+START_TEST(test_exclusive_pair)
+{
+    uint64_t lo = rnd(), hi = rnd(), n1 = rnd(), n2 = rnd();
+
+    a64_start(_i);
+    a64_cpu->xregs[1] = EXA;
+    a64_cpu->xregs[4] = n1;
+    a64_cpu->xregs[6] = n2;
+    /* 32-bit pair */
+    a64_poke64(EXA, lo);
+    a64_run_asm("ldxp w0, w5, [x1]; stxp w3, w4, w6, [x1]");
+    a64_assert_x(0, lo & 0xffffffff, "ldxp w lo");
+    a64_assert_x(5, lo >> 32, "ldxp w hi");
+    a64_assert_x(3, 0, "stxp w status");
+    ck_assert(a64_peek64(EXA) == ((n2 << 32) | (n1 & 0xffffffff)));
+    /* 64-bit pair */
+    a64_poke64(EXA, lo);
+    a64_poke64(EXA + 8, hi);
+    a64_run_asm("ldaxp x0, x5, [x1]; stlxp w3, x4, x6, [x1]");
+    a64_assert_x(0, lo, "ldaxp x lo");
+    a64_assert_x(5, hi, "ldaxp x hi");
+    a64_assert_x(3, 0, "stlxp x status");
+    ck_assert(a64_peek64(EXA) == n1 && a64_peek64(EXA + 8) == n2);
+    /* the high half changed in between: fails */
+    a64_run_asm("ldxp x0, x5, [x1]");
+    a64_poke64(EXA + 8, ~n2);
+    a64_run_asm("stxp w3, x4, x4, [x1]");
+    a64_assert_x(3, 1, "stxp after a change of the high half");
+    ck_assert(a64_peek64(EXA) == n1 && a64_peek64(EXA + 8) == ~n2);
+    /* pair of another size */
+    a64_run_asm("ldxp x0, x5, [x1]; stxp w3, w4, w6, [x1]");
+    a64_assert_x(3, 1, "ldxp x / stxp w");
+    a64_run_asm("ldxp w0, w5, [x1]; stxp w3, x4, x6, [x1]");
+    a64_assert_x(3, 1, "ldxp w / stxp x");
+    a64_run_asm("ldxr x0, [x1]; stxp w3, w4, w6, [x1]");
+    a64_assert_x(3, 1, "ldxr x / stxp w");
+    ck_assert(a64_peek64(EXA) == n1 && a64_peek64(EXA + 8) == ~n2);
+    /* alignment: of the pair */
+    a64_cpu->xregs[0] = GARBAGE;
+    a64_cpu->xregs[1] = EXA + 8;
+    a64_assert_excp(a64_run_asm_excp("ldxp x0, x5, [x1]"), EXCP_UNALIGNED,
+                    "ldxp x at 8 mod 16");
+    a64_assert_x(0, GARBAGE, "ldxp x misaligned");
+    a64_cpu->xregs[3] = GARBAGE;
+    a64_assert_excp(a64_run_asm_excp("stxp w3, x4, x6, [x1]"), EXCP_UNALIGNED,
+                    "stxp x at 8 mod 16");
+    a64_assert_x(3, GARBAGE, "stxp x misaligned");
+    a64_cpu->xregs[1] = EXA + 4;
+    a64_assert_excp(a64_run_asm_excp("ldxp w0, w5, [x1]"), EXCP_UNALIGNED,
+                    "ldxp w at 4 mod 8");
+    a64_assert_excp(a64_run_asm_excp("stxp w3, w4, w5, [x1]"), EXCP_UNALIGNED,
+                    "stxp w at 4 mod 8");
+    ck_assert(a64_cpu->parent.fault_addr == EXA + 4);
+}
+END_TEST
+
+START_TEST(test_ordered)
+{
+    static const char *const texts[] = {
+        "ldarb w0, [x1]; stlrb w4, [x2]",   "ldarh w0, [x1]; stlrh w4, [x2]",
+        "ldar w0, [x1]; stlr w4, [x2]",     "ldar x0, [x1]; stlr x4, [x2]",
+        "ldaprb w0, [x1]; stllrb w4, [x2]", "ldaprh w0, [x1]; stllrh w4, [x2]",
+        "ldapr w0, [x1]; stllr w4, [x2]",   "ldlar x0, [x1]; stllr x4, [x2]",
+        "ldlarb w0, [x1]; stlr w4, [x2]",   "ldapr x0, [x1]; stlrb w4, [x2]",
+    };
+    static const int sizes[][2] = {{1, 1}, {2, 2}, {4, 4}, {8, 8}, {1, 1},
+                                   {2, 2}, {4, 4}, {8, 8}, {1, 4}, {8, 1}};
+    a64_start(_i);
+    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+        for (size_t e = 0; e < NEDGES; e += 4) {
+            uint64_t v = edges[e] ^ rnd(), nv = rnd();
+            int ls = sizes[k][0], ss = sizes[k][1];
+            a64_poke64(EXA, v);
+            a64_poke64(EXA + 8, 0);
+            a64_cpu->xregs[0] = GARBAGE;
+            a64_cpu->xregs[1] = EXA;
+            a64_cpu->xregs[2] = EXA + 8;
+            a64_cpu->xregs[4] = nv;
+            a64_run_asm(texts[k]);
+            a64_assert_x(0, extend(v, ls, false), texts[k]);
+            ck_assert_msg(a64_peek64(EXA + 8) == extend(nv, ss, false),
+                          "[%s] %s: memory", a64_config_name(), texts[k]);
+        }
+        /* misaligned */
+        if (sizes[k][0] > 1) {
+            a64_cpu->xregs[1] = EXA + 1;
+            a64_assert_excp(a64_run_asm_excp(texts[k]), EXCP_UNALIGNED,
+                            texts[k]);
+        }
+        if (sizes[k][1] > 1) {
+            a64_cpu->xregs[1] = EXA;
+            a64_cpu->xregs[2] = EXA + 9;
+            a64_assert_excp(a64_run_asm_excp(texts[k]), EXCP_UNALIGNED,
+                            texts[k]);
+        }
+    }
+}
+END_TEST
+
+/* ---- LSE ---- */
+
+static const char *const lse_names[9] = {"ldadd",  "ldclr",  "ldeor",
+                                         "ldset",  "ldsmax", "ldsmin",
+                                         "ldumax", "ldumin", "swp"};
+
+/* New memory value of LSE operation op on old value m and operand v at
+ * size bytes. */
+static uint64_t lse_ref(int op, uint64_t m, uint64_t v, int size)
+{
+    uint64_t um = extend(m, size, false), uv = extend(v, size, false);
+    int64_t sm = (int64_t)extend(m, size, true);
+    int64_t sv = (int64_t)extend(v, size, true);
+    uint64_t r;
+
+    switch (op) {
+    case 0: r = um + uv; break;
+    case 1: r = um & ~uv; break;
+    case 2: r = um ^ uv; break;
+    case 3: r = um | uv; break;
+    case 4: r = (uint64_t)(sm > sv ? sm : sv); break;
+    case 5: r = (uint64_t)(sm < sv ? sm : sv); break;
+    case 6: r = um > uv ? um : uv; break;
+    case 7: r = um < uv ? um : uv; break;
+    default: r = uv; break;
+    }
+    return extend(r, size, false);
+}
+
+START_TEST(test_lse)
+{
+    static const char *const sfx[4] = {"", "a", "l", "al"};
+    static const char *const szs[4] = {"b", "h", "", ""};
+
+    a64_start(_i);
+    for (int op = 0; op < 9; op++) {
+        for (int sz = 0; sz < 4; sz++) {
+            int size = 1 << sz;
+            char text[64];
+            const char *r = sz == 3 ? "x" : "w";
+            snprintf(text, sizeof(text), "%s%s%s %s2, %s0, [x1]", lse_names[op],
+                     sfx[(op + sz) % 4], szs[sz], r, r);
+            for (size_t mi = 0; mi < NEDGES; mi++) {
+                for (size_t vi = 0; vi < NEDGES; vi++) {
+                    uint64_t m = edges[mi], v = edges[vi];
+                    uint64_t fill = 0x5a5a5a5a5a5a5a5aull, want;
+                    if (size < 8) {
+                        m = (m & ((1ull << (8 * size)) - 1)) |
+                            (fill << (8 * size));
+                    }
+                    a64_poke64(EXA, m);
+                    a64_cpu->xregs[0] = GARBAGE;
+                    a64_cpu->xregs[1] = EXA;
+                    a64_cpu->xregs[2] = v;
+                    a64_run_asm(text);
+                    a64_assert_x(0, extend(m, size, false), text);
+                    a64_assert_x(2, v, text);
+                    want = lse_ref(op, m, v, size);
+                    if (size < 8) {
+                        want |= m & (~0ull << (8 * size));
+                    }
+                    ck_assert_msg(a64_peek64(EXA) == want,
+                                  "[%s] %s m=%" PRIx64 " v=%" PRIx64
+                                  ": memory %" PRIx64 ", expected %" PRIx64,
+                                  a64_config_name(), text, m, v,
+                                  a64_peek64(EXA), want);
+                }
+            }
+            /* misaligned */
+            if (size > 1) {
+                a64_cpu->xregs[0] = GARBAGE;
+                a64_cpu->xregs[1] = EXA + size / 2;
+                a64_assert_excp(a64_run_asm_excp(text), EXCP_UNALIGNED, text);
+                a64_assert_x(0, GARBAGE, text);
+            }
+        }
+    }
+    /* ST* aliases (Rt = XZR) */
+    a64_cpu->xregs[1] = EXA;
+    a64_cpu->xregs[2] = 5;
+    a64_poke64(EXA, 10);
+    a64_run_asm("stadd x2, [x1]; stclrl x2, [x1]; steorb w2, [x1];"
+                "stsmaxh w2, [x1]; stumin w2, [x1]");
+    ck_assert(a64_peek64(EXA) == 5); /* 15, 10, 15, 15, 5 */
+}
+END_TEST
+
+START_TEST(test_cas)
+{
+    static const char *const texts[4] = {"casb w0, w4, [x1]", "casah w0, w4, [x1]",
+                                         "casl w0, w4, [x1]", "casal x0, x4, [x1]"};
+    a64_start(_i);
+    for (int sz = 0; sz < 4; sz++) {
+        int size = 1 << sz;
+        for (int hit = 0; hit < 2; hit++) {
+            uint64_t m = rnd(), nv = rnd();
+            uint64_t cmp = hit ? (m & ((size == 8) ? ~0ull : (1ull << (8 * size)) - 1)) |
+                                     0xabcd000000000000ull * (size < 8)
+                               : m ^ 1;
+            uint64_t want = hit ? (size == 8 ? nv
+                                             : (m & (~0ull << (8 * size))) |
+                                                   extend(nv, size, false))
+                                : m;
+            a64_poke64(EXA, m);
+            a64_cpu->xregs[0] = cmp;
+            a64_cpu->xregs[1] = EXA;
+            a64_cpu->xregs[4] = nv;
+            a64_run_asm(texts[sz]);
+            a64_assert_x(0, extend(m, size, false), texts[sz]);
+            ck_assert_msg(a64_peek64(EXA) == want, "[%s] %s hit %d: memory",
+                          a64_config_name(), texts[sz], hit);
+        }
+    }
+    a64_cpu->xregs[1] = EXA + 2;
+    a64_assert_excp(a64_run_asm_excp("cas w0, w4, [x1]"), EXCP_UNALIGNED,
+                    "cas misaligned");
+}
+END_TEST
+
+START_TEST(test_casp)
+{
+    a64_start(_i);
+    for (int hit = 0; hit < 2; hit++) {
+        uint64_t lo = rnd(), hi = rnd(), n1 = rnd(), n2 = rnd();
+        /* W pair */
+        a64_poke64(EXA, lo);
+        a64_cpu->xregs[1] = EXA;
+        a64_cpu->xregs[2] = (lo & 0xffffffff) | 0xffff000000000000ull;
+        a64_cpu->xregs[3] = (lo >> 32) ^ (hit ? 0 : 0x100);
+        a64_cpu->xregs[4] = n1;
+        a64_cpu->xregs[5] = n2;
+        a64_run_asm("caspal w2, w3, w4, w5, [x1]");
+        a64_assert_x(2, lo & 0xffffffff, "casp w old lo");
+        a64_assert_x(3, lo >> 32, "casp w old hi");
+        ck_assert(a64_peek64(EXA) ==
+                  (hit ? (n1 & 0xffffffff) | (n2 << 32) : lo));
+        /* X pair */
+        a64_poke64(EXA, lo);
+        a64_poke64(EXA + 8, hi);
+        a64_cpu->xregs[2] = lo;
+        a64_cpu->xregs[3] = hi ^ (hit ? 0 : 1ull << 63);
+        a64_run_asm("casp x2, x3, x4, x5, [x1]");
+        a64_assert_x(2, lo, "casp x old lo");
+        a64_assert_x(3, hi, "casp x old hi");
+        ck_assert(a64_peek64(EXA) == (hit ? n1 : lo));
+        ck_assert(a64_peek64(EXA + 8) == (hit ? n2 : hi));
+    }
+    /* XZR pair: x30, xzr compare with (x30, 0) and store (x4, x5) */
+    a64_poke64(EXA, 7);
+    a64_poke64(EXA + 8, 0);
+    a64_cpu->xregs[30] = 7;
+    a64_cpu->xregs[4] = 1;
+    a64_cpu->xregs[5] = 2;
+    a64_run_asm("caspl x30, xzr, x4, x5, [x1]");
+    a64_assert_x(30, 7, "casp x30, xzr");
+    ck_assert(a64_peek64(EXA) == 1 && a64_peek64(EXA + 8) == 2);
+    /* alignment of the pair */
+    a64_cpu->xregs[1] = EXA + 8;
+    a64_cpu->xregs[2] = GARBAGE;
+    a64_assert_excp(a64_run_asm_excp("casp x2, x3, x4, x5, [x1]"),
+                    EXCP_UNALIGNED, "casp x at 8 mod 16");
+    a64_assert_x(2, GARBAGE, "casp x misaligned");
+    a64_cpu->xregs[1] = EXA + 4;
+    a64_assert_excp(a64_run_asm_excp("casp w2, w3, w4, w5, [x1]"),
+                    EXCP_UNALIGNED, "casp w at 4 mod 8");
+}
+END_TEST
+
+/* ---- Advanced SIMD structures ---- */
+
+#define VMEM (A64_DATA + 0x1000)
+
+static const char *const arr_names[4][2] = {
+    {"8b", "16b"}, {"4h", "8h"}, {"2s", "4s"}, {"1d", "2d"}};
+
+static void random_vregs(void)
+{
+    for (int r = 0; r < 32; r++) {
+        a64_set_v(r, rnd(), rnd());
+    }
+}
+
+/* The Arm pseudocode of LDn/STn (multiple structures) on a copy of the
+ * registers and of memory. */
+static void model_multi(AArch64Vec *v, uint8_t *mem, int rt, int rpt,
+                        int selem, int sz, int q, bool load)
+{
+    int esize = 1 << sz, elements = (q ? 16 : 8) / esize, off = 0;
+
+    for (int r = 0; r < rpt; r++) {
+        for (int e = 0; e < elements; e++) {
+            int tt = (rt + r) % 32;
+            for (int s = 0; s < selem; s++) {
+                if (load) {
+                    memcpy(&v[tt].b[e * esize], mem + off, (size_t)esize);
+                } else {
+                    memcpy(mem + off, &v[tt].b[e * esize], (size_t)esize);
+                }
+                off += esize;
+                tt = (tt + 1) % 32;
+            }
+        }
+    }
+    if (load && !q) {
+        for (int r = 0; r < rpt * selem; r++) {
+            v[(rt + r) % 32].d[1] = 0;
+        }
+    }
+}
+
+static void reglist(char *buf, size_t n, int rt, int count, const char *arr)
+{
+    size_t len = (size_t)snprintf(buf, n, "{");
+    for (int i = 0; i < count; i++) {
+        len += (size_t)snprintf(buf + len, n - len, "%sv%d.%s",
+                                i ? ", " : "", (rt + i) % 32, arr);
+    }
+    snprintf(buf + len, n - len, "}");
+}
+
+static void check_vregs(const AArch64Vec *want, const char *text)
+{
+    for (int r = 0; r < 32; r++) {
+        a64_assert_v(r, want[r].d[0], want[r].d[1], text);
+    }
+}
+
+START_TEST(test_vmult)
+{
+    /* (mnemonic number, register count, rpt, selem) */
+    static const int forms[][4] = {{1, 1, 1, 1}, {1, 2, 2, 1}, {1, 3, 3, 1},
+                                   {1, 4, 4, 1}, {2, 2, 1, 2}, {3, 3, 1, 3},
+                                   {4, 4, 1, 4}};
+    a64_start(_i);
+    for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+        for (int sz = 0; sz < 4; sz++) {
+            for (int q = 0; q < 2; q++) {
+                int n = forms[f][0], count = forms[f][1];
+                int rpt = forms[f][2], selem = forms[f][3];
+                int rt = (int)((f * 7 + (size_t)sz * 3 + (size_t)q * 11) % 32);
+                int bytes = count * (q ? 16 : 8);
+                char list[128], text[192];
+                AArch64Vec want[32];
+                uint8_t mem[80];
+                if (sz == 3 && !q && selem > 1) {
+                    continue;
+                }
+                reglist(list, sizeof(list), rt, count, arr_names[sz][q]);
+                /* load */
+                snprintf(text, sizeof(text), "ld%d %s, [x1]", n, list);
+                for (size_t i = 0; i < sizeof(mem); i++) {
+                    mem[i] = (uint8_t)rnd();
+                }
+                a64_poke(VMEM, mem, sizeof(mem));
+                random_vregs();
+                memcpy(want, a64_cpu->vregs, sizeof(want));
+                model_multi(want, mem, rt, rpt, selem, sz, q, true);
+                a64_cpu->xregs[1] = VMEM;
+                a64_run_asm(text);
+                check_vregs(want, text);
+                a64_assert_x(1, VMEM, text);
+                /* store, post-indexed by the size or by x2 */
+                snprintf(text, sizeof(text), "st%d %s, [x1], %s", n, list,
+                         (sz + q) & 1 ? "x2" : "#0");
+                if (!((sz + q) & 1)) {
+                    snprintf(text, sizeof(text), "st%d %s, [x1], #%d", n, list,
+                             bytes);
+                }
+                memset(mem, 0xee, sizeof(mem));
+                a64_poke(VMEM, mem, sizeof(mem));
+                random_vregs();
+                memcpy(want, a64_cpu->vregs, sizeof(want));
+                model_multi(want, mem, rt, rpt, selem, sz, q, false);
+                a64_cpu->xregs[1] = VMEM;
+                a64_cpu->xregs[2] = 0x123;
+                a64_run_asm(text);
+                ck_assert_msg(memcmp(a64_mem + VMEM, mem, sizeof(mem)) == 0,
+                              "[%s] %s: memory", a64_config_name(), text);
+                check_vregs(want, text);
+                a64_assert_x(1, VMEM + ((sz + q) & 1 ? 0x123 : (uint64_t)bytes),
+                             text);
+            }
+        }
+    }
+}
+END_TEST
+
+/* Single structure to one lane, and LDnR, after the Arm pseudocode. */
+static void model_single(AArch64Vec *v, uint8_t *mem, int rt, int selem,
+                         int sz, int index, int q, int mode)
+{
+    int esize = 1 << sz;
+
+    for (int s = 0; s < selem; s++) {
+        AArch64Vec *r = &v[(rt + s) % 32];
+        if (mode == 0) { /* load lane */
+            memcpy(&r->b[index * esize], mem + s * esize, (size_t)esize);
+        } else if (mode == 1) { /* store lane */
+            memcpy(mem + s * esize, &r->b[index * esize], (size_t)esize);
+        } else { /* replicate */
+            for (int e = 0; e < (q ? 16 : 8) / esize; e++) {
+                memcpy(&r->b[e * esize], mem + s * esize, (size_t)esize);
+            }
+            if (!q) {
+                r->d[1] = 0;
+            }
+        }
+    }
+}
+
+START_TEST(test_vsingle)
+{
+    static const char lane[4] = {'b', 'h', 's', 'd'};
+
+    a64_start(_i);
+    for (int selem = 1; selem <= 4; selem++) {
+        for (int sz = 0; sz < 4; sz++) {
+            int nidx = 16 >> sz;
+            for (int index = 0; index < nidx; index++) {
+                char list[128], text[192], arr[4] = {lane[sz], 0};
+                int rt = (index * 5 + selem * 9 + sz) % 32;
+                AArch64Vec want[32];
+                uint8_t mem[40];
+                bool post = index & 1;
+                /* every index for LD1, two for the others */
+                if (selem > 1 && index != 0 && index != nidx - 1) {
+                    continue;
+                }
+                reglist(list, sizeof(list), rt, selem, arr);
+                for (int mode = 0; mode < 2; mode++) {
+                    snprintf(text, sizeof(text), "%s%d %s[%d], [x1]%s",
+                             mode ? "st" : "ld", selem, list, index,
+                             post ? ", x2" : "");
+                    for (size_t i = 0; i < sizeof(mem); i++) {
+                        mem[i] = (uint8_t)rnd();
+                    }
+                    a64_poke(VMEM, mem, sizeof(mem));
+                    random_vregs();
+                    memcpy(want, a64_cpu->vregs, sizeof(want));
+                    model_single(want, mem, rt, selem, sz, index, 1, mode);
+                    a64_cpu->xregs[1] = VMEM;
+                    a64_cpu->xregs[2] = (uint64_t)-48;
+                    a64_run_asm(text);
+                    check_vregs(want, text);
+                    ck_assert_msg(memcmp(a64_mem + VMEM, mem, sizeof(mem)) == 0,
+                                  "[%s] %s: memory", a64_config_name(), text);
+                    a64_assert_x(1, VMEM - (post ? 48 : 0), text);
+                }
+            }
+            /* replicate, both widths, post-indexed by the size */
+            for (int q = 0; q < 2; q++) {
+                char list[128], text[192];
+                int rt = (selem * 13 + sz * 2 + q) % 32;
+                AArch64Vec want[32];
+                uint8_t mem[40];
+                reglist(list, sizeof(list), rt, selem, arr_names[sz][q]);
+                snprintf(text, sizeof(text), "ld%dr %s, [x1], #%d", selem, list,
+                         selem << sz);
+                for (size_t i = 0; i < sizeof(mem); i++) {
+                    mem[i] = (uint8_t)rnd();
+                }
+                a64_poke(VMEM, mem, sizeof(mem));
+                random_vregs();
+                memcpy(want, a64_cpu->vregs, sizeof(want));
+                model_single(want, mem, rt, selem, sz, 0, q, 2);
+                a64_cpu->xregs[1] = VMEM;
+                a64_run_asm(text);
+                check_vregs(want, text);
+                a64_assert_x(1, VMEM + (uint64_t)(selem << sz), text);
+            }
+        }
+    }
+}
+END_TEST
+
 /* ---- reserved encodings ---- */
 
 START_TEST(test_undef)
@@ -650,6 +1210,14 @@ int main(void)
     tcase_add_loop_test(tc, test_pairs, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_vec_single, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_vec_pairs, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_exclusive, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_exclusive_pair, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_ordered, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_lse, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_cas, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_casp, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_vmult, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_vsingle, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_encodings, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_undef, 0, A64_NCONFIGS);
     suite_add_tcase(s, tc);
