@@ -1129,6 +1129,58 @@ START_TEST(test_vsingle)
 }
 END_TEST
 
+/* The unprivileged forms behave as normal accesses at EL0; the explicit
+ * unscaled mnemonics. */
+START_TEST(test_unpriv_unscaled)
+{
+    a64_start(_i);
+    a64_poke64(BASE, 0x8081828384858687ull);
+    a64_poke64(BASE + 8, 0xf0e0d0c0b0a09080ull);
+    a64_cpu->xregs[1] = BASE;
+    a64_cpu->xregs[4] = 0x1122334455667788ull;
+    a64_run_asm("ldtr x0, [x1, #8]; ldtrsb w3, [x1]; ldtrsh x5, [x1, #2];"
+                "ldtrsw x6, [x1, #4]; ldtrb w7, [x1, #255]; ldtrh w8, [x1, #-2];"
+                "ldursw x9, [x1, #1]; ldurh w10, [x1, #3]; ldursb x11, [x1, #9]");
+    a64_assert_x(0, 0xf0e0d0c0b0a09080ull, "ldtr");
+    a64_assert_x(3, 0xffffff87ull, "ldtrsb w");
+    a64_assert_x(5, 0xffffffffffff8485ull, "ldtrsh x");
+    a64_assert_x(6, 0xffffffff80818283ull, "ldtrsw");
+    a64_assert_x(7, a64_mem[BASE + 255], "ldtrb");
+    a64_assert_x(8, extend(a64_peek64(BASE - 2), 2, false), "ldtrh");
+    a64_assert_x(9, extend(a64_peek64(BASE + 1), 4, true), "ldursw");
+    a64_assert_x(10, 0x8384, "ldurh");
+    a64_assert_x(11, 0xffffffffffffff90ull, "ldursb");
+    a64_run_asm("sttr x4, [x1, #16]; sttrb w4, [x1, #24]; sttrh w4, [x1, #32];"
+                "sttr w4, [x1, #40]; stur x4, [x1, #-8]");
+    ck_assert(a64_peek64(BASE + 16) == 0x1122334455667788ull);
+    ck_assert(a64_peek64(BASE + 24) == 0x88);
+    ck_assert(a64_peek64(BASE + 32) == 0x7788);
+    ck_assert(a64_peek64(BASE + 40) == 0x55667788);
+    ck_assert(a64_peek64(BASE - 8) == 0x1122334455667788ull);
+    a64_assert_x(1, BASE, "no writeback");
+}
+END_TEST
+
+/* Optional instructions are UNDEFINED on a model without them. */
+START_TEST(test_features)
+{
+    static const char *const texts[] = {
+        "ldadd x2, x0, [x1]", "swpal w2, w0, [x1]", "cas x0, x2, [x1]",
+        "casp x2, x3, x4, x5, [x1]", "ldaprb w0, [x1]", "stumaxh w2, [x1]",
+    };
+    a64_start(_i);
+    a64_cpu->features = aarch64_model_find("cortex-a53")->features;
+    tb_flush();
+    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+        a64_cpu->xregs[1] = EXA;
+        a64_assert_excp(a64_run_asm_excp(texts[k]), EXCP_A64_UNDEF, texts[k]);
+    }
+    /* the v8.0 exclusives and ordered accesses are still there */
+    a64_run_asm("ldaxr x0, [x1]; stlxr w3, x0, [x1]; ldar w4, [x1]; stlr w4, [x1]");
+    a64_assert_x(3, 0, "exclusives on cortex-a53");
+}
+END_TEST
+
 /* ---- reserved encodings ---- */
 
 START_TEST(test_undef)
@@ -1218,6 +1270,8 @@ int main(void)
     tcase_add_loop_test(tc, test_casp, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_vmult, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_vsingle, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_unpriv_unscaled, 0, A64_NCONFIGS);
+    tcase_add_loop_test(tc, test_features, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_encodings, 0, A64_NCONFIGS);
     tcase_add_loop_test(tc, test_undef, 0, A64_NCONFIGS);
     suite_add_tcase(s, tc);
