@@ -7,12 +7,14 @@
  * set, and the signals for exceptions that are not system calls.
  */
 #include <elf.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "linux-user/aarch64/target-signal.h"
+#include "linux-user/generic/target-consts.h"
 #include "linux-user/user-arch.h"
 #include "target/aarch64/cpu.h"
 
@@ -44,8 +46,35 @@ static void aarch64_clone_child(CPUState *cs, uint64_t newsp, bool settls,
 
 static const char *aarch64_cpuinfo(void);
 
+/* arm64 moves four open flags away from the asm-generic values
+ * (arch/arm64/include/uapi/asm/fcntl.h): O_DIRECTORY 040000, O_NOFOLLOW
+ * 0100000, O_DIRECT 0200000, O_LARGEFILE 0400000. The rest are generic. */
+#define HOST_O_LARGEFILE_BIT 0100000
+static const SyscallFlag aarch64_open_flags[] = {
+    {TARGET_O_CREAT, O_CREAT, "O_CREAT"},
+    {TARGET_O_EXCL, O_EXCL, "O_EXCL"},
+    {TARGET_O_NOCTTY, O_NOCTTY, "O_NOCTTY"},
+    {TARGET_O_TRUNC, O_TRUNC, "O_TRUNC"},
+    {TARGET_O_APPEND, O_APPEND, "O_APPEND"},
+    {TARGET_O_NONBLOCK, O_NONBLOCK, "O_NONBLOCK"},
+    {TARGET_O_DSYNC, O_DSYNC, "O_DSYNC"},
+    {TARGET_FASYNC, O_ASYNC, "O_ASYNC"},
+    {0200000, O_DIRECT, "O_DIRECT"},
+    {0400000, HOST_O_LARGEFILE_BIT, "O_LARGEFILE"},
+    {040000, O_DIRECTORY, "O_DIRECTORY"},
+    {0100000, O_NOFOLLOW, "O_NOFOLLOW"},
+    {TARGET_O_NOATIME, O_NOATIME, "O_NOATIME"},
+    {TARGET_O_CLOEXEC, O_CLOEXEC, "O_CLOEXEC"},
+    {TARGET___O_SYNC, O_SYNC & ~O_DSYNC, "O_SYNC"},
+    {TARGET_O_PATH, O_PATH, "O_PATH"},
+    /* __O_TMPFILE's own bit; the guest's O_TMPFILE adds its O_DIRECTORY. */
+    {TARGET___O_TMPFILE, O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE"},
+    {0, 0, NULL},
+};
+
 static SyscallArch aarch64_sys = {
     .machine = "aarch64",
+    .open_flags = aarch64_open_flags,
     .sa_restorer = true,
     .minsigstksz = 5120,
     .clone_child = aarch64_clone_child,
