@@ -168,10 +168,10 @@ typedef struct LoadKind {
 } LoadKind;
 
 static const LoadKind loads[] = {
-    {"ldrb", "w0", 1, false, false},  {"ldrh", "w0", 2, false, false},
-    {"ldr", "w0", 4, false, false},   {"ldr", "x0", 8, false, true},
-    {"ldrsb", "w0", 1, true, false},  {"ldrsb", "x0", 1, true, true},
-    {"ldrsh", "w0", 2, true, false},  {"ldrsh", "x0", 2, true, true},
+    {"ldrb", "w0", 1, false, false}, {"ldrh", "w0", 2, false, false},
+    {"ldr", "w0", 4, false, false},  {"ldr", "x0", 8, false, true},
+    {"ldrsb", "w0", 1, true, false}, {"ldrsb", "x0", 1, true, true},
+    {"ldrsh", "w0", 2, true, false}, {"ldrsh", "x0", 2, true, true},
     {"ldrsw", "x0", 4, true, true},
 };
 
@@ -235,11 +235,11 @@ START_TEST(test_gpr_stores)
                               "[%s] %s: stored %" PRIx64, a64_config_name(),
                               text, peek_n(ea, size));
                 if (size < 8) {
-                    ck_assert_msg(peek_n(ea + size, 8 - size) ==
-                                      extend(0xaaaaaaaaaaaaaaaaull, 8 - size,
-                                             false),
-                                  "[%s] %s: wrote past the access",
-                                  a64_config_name(), text);
+                    ck_assert_msg(
+                        peek_n(ea + size, 8 - size) ==
+                            extend(0xaaaaaaaaaaaaaaaaull, 8 - size, false),
+                        "[%s] %s: wrote past the access", a64_config_name(),
+                        text);
                 }
                 ck_assert_msg(peek_n(ea - 8, 8) == 0x5555555555555555ull &&
                                   peek_n(ea + 8, 8) == 0x5555555555555555ull,
@@ -388,8 +388,8 @@ START_TEST(test_faults)
         a64_set_v(1, 3, 4);
         excp = a64_run_asm_excp(t);
         a64_assert_excp(excp, EXCP_SEGV, t);
-        ck_assert_msg(a64_cpu->pc == A64_CODE, "[%s] %s: pc",
-                      a64_config_name(), t);
+        ck_assert_msg(a64_cpu->pc == A64_CODE, "[%s] %s: pc", a64_config_name(),
+                      t);
         a64_assert_x(1, base, t);
         a64_assert_x(2, 0, t);
         if (cases[k].dest) {
@@ -506,7 +506,8 @@ START_TEST(test_vec_single)
             a64_set_v(7, lo, hi);
             a64_cpu->xregs[1] = BASE;
             a64_run_asm(text);
-            ck_assert_msg(peek_n(ea, 8) == (size >= 8 ? lo : extend(lo, size, false)) &&
+            ck_assert_msg(peek_n(ea, 8) ==
+                                  (size >= 8 ? lo : extend(lo, size, false)) &&
                               peek_n(ea + 8, 8) == (size == 16 ? hi : 0) &&
                               peek_n(ea + 16, 8) == 0,
                           "[%s] %s: memory", a64_config_name(), text);
@@ -519,10 +520,9 @@ END_TEST
 START_TEST(test_vec_pairs)
 {
     static const char *const regs[3] = {"s", "d", "q"};
-    static const char *const fmts[4] = {"ldp %s2, %s3, [x1, #%d]",
-                                        "ldp %s2, %s3, [x1, #%d]!",
-                                        "ldp %s2, %s3, [x1], #%d",
-                                        "ldnp %s2, %s3, [x1, #%d]"};
+    static const char *const fmts[4] = {
+        "ldp %s2, %s3, [x1, #%d]", "ldp %s2, %s3, [x1, #%d]!",
+        "ldp %s2, %s3, [x1], #%d", "ldnp %s2, %s3, [x1, #%d]"};
     a64_start(_i);
     for (int r = 0; r < 3; r++) {
         int size = 4 << r;
@@ -588,8 +588,8 @@ START_TEST(test_exclusive)
         uint64_t v = rnd(), nv = rnd(), other_v = rnd();
 
         snprintf(both, sizeof(both), "%s; %s", ldx_text[sz], stx_text[sz]);
-        snprintf(twice, sizeof(twice), "%s; %s; %s", ldx_text[sz],
-                 stx_text[sz], stx_text[sz]);
+        snprintf(twice, sizeof(twice), "%s; %s; %s", ldx_text[sz], stx_text[sz],
+                 stx_text[sz]);
         *strrchr(twice, '3') = '5'; /* the second status goes to w5 */
         /* success */
         a64_poke64(EXA, v);
@@ -599,10 +599,10 @@ START_TEST(test_exclusive)
         a64_run_asm(both);
         a64_assert_x(0, extend(v, size, false), both);
         a64_assert_x(3, 0, both);
-        ck_assert_msg(a64_peek64(EXA) ==
-                          (size == 8 ? nv
-                                     : (v & (~0ull << (8 * size))) |
-                                           extend(nv, size, false)),
+        ck_assert_msg(a64_peek64(EXA) == (size == 8
+                                              ? nv
+                                              : (v & (~0ull << (8 * size))) |
+                                                    extend(nv, size, false)),
                       "[%s] %s: memory", a64_config_name(), both);
         /* the monitor is closed by a store-exclusive, even a successful one */
         a64_poke64(EXA, v);
@@ -770,15 +770,33 @@ static uint64_t lse_ref(int op, uint64_t m, uint64_t v, int size)
     uint64_t r;
 
     switch (op) {
-    case 0: r = um + uv; break;
-    case 1: r = um & ~uv; break;
-    case 2: r = um ^ uv; break;
-    case 3: r = um | uv; break;
-    case 4: r = (uint64_t)(sm > sv ? sm : sv); break;
-    case 5: r = (uint64_t)(sm < sv ? sm : sv); break;
-    case 6: r = um > uv ? um : uv; break;
-    case 7: r = um < uv ? um : uv; break;
-    default: r = uv; break;
+    case 0:
+        r = um + uv;
+        break;
+    case 1:
+        r = um & ~uv;
+        break;
+    case 2:
+        r = um ^ uv;
+        break;
+    case 3:
+        r = um | uv;
+        break;
+    case 4:
+        r = (uint64_t)(sm > sv ? sm : sv);
+        break;
+    case 5:
+        r = (uint64_t)(sm < sv ? sm : sv);
+        break;
+    case 6:
+        r = um > uv ? um : uv;
+        break;
+    case 7:
+        r = um < uv ? um : uv;
+        break;
+    default:
+        r = uv;
+        break;
     }
     return extend(r, size, false);
 }
@@ -843,16 +861,18 @@ END_TEST
 
 START_TEST(test_cas)
 {
-    static const char *const texts[4] = {"casb w0, w4, [x1]", "casah w0, w4, [x1]",
-                                         "casl w0, w4, [x1]", "casal x0, x4, [x1]"};
+    static const char *const texts[4] = {
+        "casb w0, w4, [x1]", "casah w0, w4, [x1]", "casl w0, w4, [x1]",
+        "casal x0, x4, [x1]"};
     a64_start(_i);
     for (int sz = 0; sz < 4; sz++) {
         int size = 1 << sz;
         for (int hit = 0; hit < 2; hit++) {
             uint64_t m = rnd(), nv = rnd();
-            uint64_t cmp = hit ? (m & ((size == 8) ? ~0ull : (1ull << (8 * size)) - 1)) |
-                                     0xabcd000000000000ull * (size < 8)
-                               : m ^ 1;
+            uint64_t cmp =
+                hit ? (m & ((size == 8) ? ~0ull : (1ull << (8 * size)) - 1)) |
+                          0xabcd000000000000ull * (size < 8)
+                    : m ^ 1;
             uint64_t want = hit ? (size == 8 ? nv
                                              : (m & (~0ull << (8 * size))) |
                                                    extend(nv, size, false))
@@ -938,8 +958,8 @@ static void random_vregs(void)
 
 /* The Arm pseudocode of LDn/STn (multiple structures) on a copy of the
  * registers and of memory. */
-static void model_multi(AArch64Vec *v, uint8_t *mem, int rt, int rpt,
-                        int selem, int sz, int q, bool load)
+static void model_multi(AArch64Vec *v, uint8_t *mem, int rt, int rpt, int selem,
+                        int sz, int q, bool load)
 {
     int esize = 1 << sz, elements = (q ? 16 : 8) / esize, off = 0;
 
@@ -968,8 +988,8 @@ static void reglist(char *buf, size_t n, int rt, int count, const char *arr)
 {
     size_t len = (size_t)snprintf(buf, n, "{");
     for (int i = 0; i < count; i++) {
-        len += (size_t)snprintf(buf + len, n - len, "%sv%d.%s",
-                                i ? ", " : "", (rt + i) % 32, arr);
+        len += (size_t)snprintf(buf + len, n - len, "%sv%d.%s", i ? ", " : "",
+                                (rt + i) % 32, arr);
     }
     snprintf(buf + len, n - len, "}");
 }
@@ -1042,8 +1062,8 @@ START_TEST(test_vmult)
 END_TEST
 
 /* Single structure to one lane, and LDnR, after the Arm pseudocode. */
-static void model_single(AArch64Vec *v, uint8_t *mem, int rt, int selem,
-                         int sz, int index, int q, int mode)
+static void model_single(AArch64Vec *v, uint8_t *mem, int rt, int selem, int sz,
+                         int index, int q, int mode)
 {
     int esize = 1 << sz;
 
@@ -1138,9 +1158,10 @@ START_TEST(test_unpriv_unscaled)
     a64_poke64(BASE + 8, 0xf0e0d0c0b0a09080ull);
     a64_cpu->xregs[1] = BASE;
     a64_cpu->xregs[4] = 0x1122334455667788ull;
-    a64_run_asm("ldtr x0, [x1, #8]; ldtrsb w3, [x1]; ldtrsh x5, [x1, #2];"
-                "ldtrsw x6, [x1, #4]; ldtrb w7, [x1, #255]; ldtrh w8, [x1, #-2];"
-                "ldursw x9, [x1, #1]; ldurh w10, [x1, #3]; ldursb x11, [x1, #9]");
+    a64_run_asm(
+        "ldtr x0, [x1, #8]; ldtrsb w3, [x1]; ldtrsh x5, [x1, #2];"
+        "ldtrsw x6, [x1, #4]; ldtrb w7, [x1, #255]; ldtrh w8, [x1, #-2];"
+        "ldursw x9, [x1, #1]; ldurh w10, [x1, #3]; ldursb x11, [x1, #9]");
     a64_assert_x(0, 0xf0e0d0c0b0a09080ull, "ldtr");
     a64_assert_x(3, 0xffffff87ull, "ldtrsb w");
     a64_assert_x(5, 0xffffffffffff8485ull, "ldtrsh x");
@@ -1165,8 +1186,8 @@ END_TEST
 START_TEST(test_features)
 {
     static const char *const texts[] = {
-        "ldadd x2, x0, [x1]", "swpal w2, w0, [x1]", "cas x0, x2, [x1]",
-        "casp x2, x3, x4, x5, [x1]", "ldaprb w0, [x1]", "stumaxh w2, [x1]",
+        "ldadd x2, x0, [x1]",        "swpal w2, w0, [x1]", "cas x0, x2, [x1]",
+        "casp x2, x3, x4, x5, [x1]", "ldaprb w0, [x1]",    "stumaxh w2, [x1]",
     };
     a64_start(_i);
     a64_cpu->features = aarch64_model_find("cortex-a53")->features;
@@ -1176,7 +1197,8 @@ START_TEST(test_features)
         a64_assert_excp(a64_run_asm_excp(texts[k]), EXCP_A64_UNDEF, texts[k]);
     }
     /* the v8.0 exclusives and ordered accesses are still there */
-    a64_run_asm("ldaxr x0, [x1]; stlxr w3, x0, [x1]; ldar w4, [x1]; stlr w4, [x1]");
+    a64_run_asm(
+        "ldaxr x0, [x1]; stlxr w3, x0, [x1]; ldar w4, [x1]; stlr w4, [x1]");
     a64_assert_x(3, 0, "exclusives on cortex-a53");
 }
 END_TEST
