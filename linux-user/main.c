@@ -351,7 +351,9 @@ static void pick_cpu(const UserArch *arch, const Options *o)
     if (!strcmp(cpu, "help")) {
         printf("Available CPUs for vemu-%s:\n", arch->name);
         for (int i = 0; arch->cpu_models[i]; i++) {
-            printf("  %-8s %s%s\n", arch->cpu_models[i], arch->cpu_description,
+            printf("  %-20s %s%s\n", arch->cpu_models[i],
+                   arch->cpu_descriptions ? arch->cpu_descriptions[i]
+                                          : arch->cpu_description,
                    i ? "" : " (default)");
         }
         exit(0);

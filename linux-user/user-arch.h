@@ -30,6 +30,8 @@ typedef struct UserArch {
      * and one line describing what they implement, for -cpu help. */
     const char *const *cpu_models;
     const char *cpu_description;
+    /* Optional: one line per model instead (same order as cpu_models). */
+    const char *const *cpu_descriptions;
     /* Optional: -cpu picked cpu_models[index] (called before cpu_new and
      * auxv; without a call the default, index 0, applies). */
     void (*set_cpu_model)(int index);

@@ -136,9 +136,18 @@ int64_t sys_rt_sigprocmask(SyscallCtx *c, const uint64_t *a)
 
 int64_t sys_sigaltstack(SyscallCtx *c, const uint64_t *a)
 {
-    /* Whether the guest is running on the stack needs its stack pointer,
-     * which belongs to signal delivery: never "on stack" until then. */
+    /* On the alternate stack, as Linux's on_sig_stack decides: sp in
+     * (ss_sp, ss_sp + ss_size]. Then it cannot be changed (EPERM) and
+     * reads back with SS_ONSTACK. */
     target_stack old = guest_altstack;
+    bool on_stack = false;
+    if (c->arch->cpu_sp && old.ss_size != 0) {
+        uint64_t sp = c->arch->cpu_sp(c->cpu);
+        on_stack = sp > old.ss_sp && sp - old.ss_sp <= old.ss_size;
+    }
+    if (a[0] && on_stack) {
+        return -EPERM;
+    }
     if (a[0]) {
         target_stack ns;
         if (guest_copy_from(&ns, a[0], sizeof(ns)) != 0) {
@@ -169,6 +178,8 @@ int64_t sys_sigaltstack(SyscallCtx *c, const uint64_t *a)
         target_stack t = old;
         if (old.ss_size == 0) {
             t.ss_flags = TARGET_SS_DISABLE;
+        } else if (on_stack) {
+            t.ss_flags = (int32_t)((uint32_t)t.ss_flags | TARGET_SS_ONSTACK);
         }
         t.pad = 0;
         if (guest_copy_to(a[1], &t, sizeof(t)) != 0) {

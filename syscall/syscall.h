@@ -54,6 +54,8 @@ typedef struct SyscallArch {
      * (0: keep) and, with CLONE_SETTLS, the thread pointer. */
     void (*clone_child)(CPUState *cpu, uint64_t newsp, bool settls,
                         uint64_t tls);
+    /* The guest stack pointer (sigaltstack reports SS_ONSTACK from it). */
+    uint64_t (*cpu_sp)(CPUState *cpu);
 } SyscallArch;
 
 /* The asm-generic tables, for per-arch SyscallArch definitions. */

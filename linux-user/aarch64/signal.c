@@ -85,8 +85,8 @@ uint64_t aarch64_install_sigtramp(void)
 }
 
 int aarch64_setup_frame(CPUState *cs, int sig, const uint8_t *info,
-                        const SignalAction *act, uint64_t old_mask,
-                        uint64_t sp, uint64_t sigtramp)
+                        const SignalAction *act, uint64_t old_mask, uint64_t sp,
+                        uint64_t sigtramp)
 {
     AArch64CPU *cpu = (AArch64CPU *)cs;
     uint64_t frame = (sp - FRAME_SIZE) & ~15ull;

@@ -72,12 +72,15 @@ static const SyscallFlag aarch64_open_flags[] = {
     {0, 0, NULL},
 };
 
+static uint64_t aarch64_cpu_sp(CPUState *cs);
+
 static SyscallArch aarch64_sys = {
     .machine = "aarch64",
     .open_flags = aarch64_open_flags,
     .sa_restorer = true,
     .minsigstksz = 5120,
     .clone_child = aarch64_clone_child,
+    .cpu_sp = aarch64_cpu_sp,
     .cpuinfo = aarch64_cpuinfo,
 };
 
@@ -119,34 +122,33 @@ static const struct {
     unsigned word; /* 1: AT_HWCAP, 2: AT_HWCAP2 */
     unsigned bit;
 } hwcap_bits[] = {
-    {A64_FEAT_FP, 1, 0},       {A64_FEAT_ASIMD, 1, 1},
-    {A64_FEAT_AES, 1, 3},      {A64_FEAT_PMULL, 1, 4},
-    {A64_FEAT_SHA1, 1, 5},     {A64_FEAT_SHA256, 1, 6},
-    {A64_FEAT_CRC32, 1, 7},    {A64_FEAT_ATOMICS, 1, 8},
-    {A64_FEAT_FPHP, 1, 9},     {A64_FEAT_ASIMDHP, 1, 10},
-    {A64_FEAT_CPUID, 1, 11},   {A64_FEAT_RDM, 1, 12},
-    {A64_FEAT_JSCVT, 1, 13},   {A64_FEAT_FCMA, 1, 14},
-    {A64_FEAT_LRCPC, 1, 15},   {A64_FEAT_DCPOP, 1, 16},
-    {A64_FEAT_SHA3, 1, 17},    {A64_FEAT_DOTPROD, 1, 20},
-    {A64_FEAT_SHA512, 1, 21},  {A64_FEAT_USCAT, 1, 25},
-    {A64_FEAT_ILRCPC, 1, 26},  {A64_FEAT_FLAGM, 1, 27},
-    {A64_FEAT_SB, 1, 29},      {A64_FEAT_FLAGM2, 2, 7},
+    {A64_FEAT_FP, 1, 0},      {A64_FEAT_ASIMD, 1, 1},
+    {A64_FEAT_AES, 1, 3},     {A64_FEAT_PMULL, 1, 4},
+    {A64_FEAT_SHA1, 1, 5},    {A64_FEAT_SHA256, 1, 6},
+    {A64_FEAT_CRC32, 1, 7},   {A64_FEAT_ATOMICS, 1, 8},
+    {A64_FEAT_FPHP, 1, 9},    {A64_FEAT_ASIMDHP, 1, 10},
+    {A64_FEAT_CPUID, 1, 11},  {A64_FEAT_RDM, 1, 12},
+    {A64_FEAT_JSCVT, 1, 13},  {A64_FEAT_FCMA, 1, 14},
+    {A64_FEAT_LRCPC, 1, 15},  {A64_FEAT_DCPOP, 1, 16},
+    {A64_FEAT_SHA3, 1, 17},   {A64_FEAT_DOTPROD, 1, 20},
+    {A64_FEAT_SHA512, 1, 21}, {A64_FEAT_USCAT, 1, 25},
+    {A64_FEAT_ILRCPC, 1, 26}, {A64_FEAT_FLAGM, 1, 27},
+    {A64_FEAT_SB, 1, 29},     {A64_FEAT_FLAGM2, 2, 7},
     {A64_FEAT_FRINT, 2, 8},
 };
 
 /* Names Linux prints in /proc/cpuinfo's "Features" line for each HWCAP
  * bit (arch/arm64/kernel/cpuinfo.c), in bit order. */
 static const char *const hwcap_names[] = {
-    "fp",     "asimd",   "evtstrm", "aes",    "pmull",    "sha1",
-    "sha2",   "crc32",   "atomics", "fphp",   "asimdhp",  "cpuid",
-    "asimdrdm", "jscvt", "fcma",    "lrcpc",  "dcpop",    "sha3",
-    "sm3",    "sm4",     "asimddp", "sha512", "sve",      "asimdfhm",
-    "dit",    "uscat",   "ilrcpc",  "flagm",  "ssbs",     "sb",
-    "paca",   "pacg",
+    "fp",     "asimd",   "evtstrm",  "aes",     "pmull", "sha1",     "sha2",
+    "crc32",  "atomics", "fphp",     "asimdhp", "cpuid", "asimdrdm", "jscvt",
+    "fcma",   "lrcpc",   "dcpop",    "sha3",    "sm3",   "sm4",      "asimddp",
+    "sha512", "sve",     "asimdfhm", "dit",     "uscat", "ilrcpc",   "flagm",
+    "ssbs",   "sb",      "paca",     "pacg",
 };
 static const char *const hwcap2_names[] = {
-    "dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3",
-    "svesm4", "flagm2", "frint",
+    "dcpodp",  "sve2",   "sveaes", "svepmull", "svebitperm",
+    "svesha3", "svesm4", "flagm2", "frint",
 };
 
 static void aarch64_auxv(AuxvArch *a)
@@ -257,6 +259,7 @@ static void aarch64_set_fetch_check(bool (*ok)(uint64_t addr, size_t len))
 }
 
 static const char *aarch64_cpu_models[8];
+static const char *aarch64_cpu_descriptions[8];
 
 static const UserArch aarch64_user = {
     .name = "aarch64",
@@ -271,6 +274,7 @@ static const UserArch aarch64_user = {
     .cpu_models = aarch64_cpu_models,
     .cpu_description = "A64 with FP, Advanced SIMD and the features of the "
                        "model",
+    .cpu_descriptions = aarch64_cpu_descriptions,
     .set_cpu_model = aarch64_set_cpu_model,
     .cpu_new = aarch64_cpu_new,
     .cpu_start = aarch64_cpu_start,
@@ -297,6 +301,7 @@ int main(int argc, char **argv)
     aarch64_sys.nr_count = n;
     for (; aarch64_models[m].name && m < 7; m++) {
         aarch64_cpu_models[m] = aarch64_models[m].name;
+        aarch64_cpu_descriptions[m] = aarch64_models[m].description;
     }
     aarch64_cpu_models[m] = NULL;
     return linux_user_main(&aarch64_user, argc, argv);

@@ -49,9 +49,12 @@ static void riscv_clone_child(CPUState *cs, uint64_t newsp, bool settls,
     }
 }
 
+static uint64_t riscv_cpu_sp(CPUState *cs);
+
 static SyscallArch riscv_sys = {
     .machine = "riscv64",
     .clone_child = riscv_clone_child,
+    .cpu_sp = riscv_cpu_sp,
 };
 
 static CPUState *riscv_cpu_new(void)

@@ -31,16 +31,21 @@ bool (*aarch64_fetch_ok)(uint64_t addr, size_t len) = fetch_ok_always;
 #define A64_MAX_FEATURES                                                       \
     (A64_BASE | A64_V8_CRYPTO | A64_FEAT_SHA512 | A64_FEAT_ATOMICS |           \
      A64_FEAT_JSCVT | A64_FEAT_LRCPC | A64_FEAT_DCPOP | A64_FEAT_FLAGM |       \
-     A64_FEAT_FLAGM2 | A64_FEAT_SB | A64_FEAT_USCAT | A64_FEAT_RDM |            \
-     A64_FEAT_DOTPROD | A64_FEAT_SHA3)
+     A64_FEAT_FLAGM2 | A64_FEAT_SB | A64_FEAT_RDM | A64_FEAT_DOTPROD |         \
+     A64_FEAT_SHA3)
 
 const AArch64Model aarch64_models[] = {
-    {"max", A64_MAX_FEATURES, 0x000f0510},
+    {"max",
+     "every implemented feature: v8.0 crypto, SHA512, SHA3, CRC32, LSE, RDM, "
+     "DotProd, JSCVT, LRCPC, DPB, FlagM/FlagM2, SB",
+     A64_MAX_FEATURES, 0x000f0510},
     /* Cortex-A53 r0p4: Armv8.0 with the crypto extension. */
-    {"cortex-a53", A64_BASE | A64_V8_CRYPTO, 0x410fd034},
+    {"cortex-a53", "Armv8.0 with AES, PMULL, SHA1, SHA256 and CRC32",
+     A64_BASE | A64_V8_CRYPTO, 0x410fd034},
     /* Cortex-A57 without the optional crypto extension. */
-    {"cortex-a57-nocrypto", A64_BASE | A64_FEAT_CRC32, 0x411fd070},
-    {NULL, 0, 0},
+    {"cortex-a57-nocrypto", "Armv8.0 with CRC32, without crypto",
+     A64_BASE | A64_FEAT_CRC32, 0x411fd070},
+    {NULL, NULL, 0, 0},
 };
 
 const AArch64Model *aarch64_model_find(const char *name)

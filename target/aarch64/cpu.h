@@ -56,8 +56,8 @@ enum {
     FPCR_FZ = 1u << 24,
     FPCR_DN = 1u << 25,
     FPCR_AHP = 1u << 26,
-    FPCR_MASK = FPCR_FZ16 | (3u << FPCR_RMODE_SHIFT) | FPCR_FZ | FPCR_DN |
-                FPCR_AHP,
+    FPCR_MASK =
+        FPCR_FZ16 | (3u << FPCR_RMODE_SHIFT) | FPCR_FZ | FPCR_DN | FPCR_AHP,
 };
 
 /* FPSR cumulative exception bits (QC is the SIMD saturation flag). */
@@ -81,7 +81,7 @@ enum {
 #define A64_CNTFRQ_HZ 1000000000ull
 
 typedef struct AArch64CPU {
-    CPUState parent;   /* first: env in generated code points here */
+    CPUState parent;    /* first: env in generated code points here */
     uint64_t xregs[32]; /* x0..x30; xregs[31] is SP (XZR has no storage) */
     uint64_t pc;
     uint64_t nf, zf, cf, vf; /* NZCV, see the comment at the top */
@@ -122,7 +122,7 @@ enum {
     A64_FEAT_ATOMICS = 1ull << 8, /* LSE: CAS, SWP, LDADD... */
     A64_FEAT_FPHP = 1ull << 9,    /* half-precision scalar arithmetic */
     A64_FEAT_ASIMDHP = 1ull << 10,
-    A64_FEAT_RDM = 1ull << 11, /* SQRDMLAH/SQRDMLSH */
+    A64_FEAT_RDM = 1ull << 11,   /* SQRDMLAH/SQRDMLSH */
     A64_FEAT_JSCVT = 1ull << 12, /* FJCVTZS */
     A64_FEAT_LRCPC = 1ull << 13, /* LDAPR */
     A64_FEAT_DCPOP = 1ull << 14,
@@ -156,6 +156,7 @@ void aarch64_cpu_init(AArch64CPU *cpu, uint64_t features);
  * default and the most capable. NULL-terminated by name. */
 typedef struct AArch64Model {
     const char *name;
+    const char *description; /* for -cpu help */
     uint64_t features;
     uint64_t midr;
 } AArch64Model;

@@ -18,8 +18,8 @@
 
 #include "target/aarch64/cpu.h"
 
-#define KEY(op0, op1, crn, crm, op2)                                          \
-    ((((op0) - 2) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+#define KEY(op0, op1, crn, crm, op2)                                           \
+    ((((op0)-2) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
 static void helper_raise(CPUState *cs, uint64_t excp)
 {
@@ -64,8 +64,7 @@ static uint64_t id_aa64pfr0(uint64_t features)
     /* FP and AdvSIMD: 0 = present, 1 = with half precision, 0xf = none. */
     v |= (uint64_t)(HAS(A64_FEAT_FP) ? (HAS(A64_FEAT_FPHP) ? 1 : 0) : 0xf)
          << 16;
-    v |= (uint64_t)(HAS(A64_FEAT_ASIMD) ? (HAS(A64_FEAT_ASIMDHP) ? 1 : 0)
-                                        : 0xf)
+    v |= (uint64_t)(HAS(A64_FEAT_ASIMD) ? (HAS(A64_FEAT_ASIMDHP) ? 1 : 0) : 0xf)
          << 20;
     return v;
 }
@@ -181,17 +180,17 @@ static uint64_t sysreg_value(const AArch64CPU *cpu, uint32_t key)
 bool aarch64_sysreg_ok(uint32_t key, bool write, uint64_t features)
 {
     switch (key) {
-    case KEY(3, 3, 4, 2, 0):   /* NZCV */
-    case KEY(3, 3, 4, 4, 0):   /* FPCR */
-    case KEY(3, 3, 4, 4, 1):   /* FPSR */
-    case KEY(3, 3, 13, 0, 2):  /* TPIDR_EL0 */
+    case KEY(3, 3, 4, 2, 0):  /* NZCV */
+    case KEY(3, 3, 4, 4, 0):  /* FPCR */
+    case KEY(3, 3, 4, 4, 1):  /* FPSR */
+    case KEY(3, 3, 13, 0, 2): /* TPIDR_EL0 */
         return true;
-    case KEY(3, 3, 0, 0, 1):   /* CTR_EL0 */
-    case KEY(3, 3, 0, 0, 7):   /* DCZID_EL0 */
-    case KEY(3, 3, 14, 0, 0):  /* CNTFRQ_EL0 */
-    case KEY(3, 3, 14, 0, 1):  /* CNTPCT_EL0 */
-    case KEY(3, 3, 14, 0, 2):  /* CNTVCT_EL0 */
-    case KEY(3, 3, 13, 0, 3):  /* TPIDRRO_EL0 */
+    case KEY(3, 3, 0, 0, 1):  /* CTR_EL0 */
+    case KEY(3, 3, 0, 0, 7):  /* DCZID_EL0 */
+    case KEY(3, 3, 14, 0, 0): /* CNTFRQ_EL0 */
+    case KEY(3, 3, 14, 0, 1): /* CNTPCT_EL0 */
+    case KEY(3, 3, 14, 0, 2): /* CNTVCT_EL0 */
+    case KEY(3, 3, 13, 0, 3): /* TPIDRRO_EL0 */
         return !write;
     default:
         break;

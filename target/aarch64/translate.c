@@ -54,10 +54,9 @@ static bool globals_made;
 static pthread_mutex_t globals_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *const xreg_names[32] = {
-    "x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",
-    "x8",  "x9",  "x10", "x11", "x12", "x13", "x14", "x15",
-    "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
-    "x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp",
+    "x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",  "x8",  "x9",  "x10",
+    "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21",
+    "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp",
 };
 
 void aarch64_tcg_init(TCGContext *s)
@@ -65,9 +64,8 @@ void aarch64_tcg_init(TCGContext *s)
     TCGv x[32], pc, f[4];
 
     for (int i = 0; i < 32; i++) {
-        x[i] = tcg_global_mem_new(s, TCG_TYPE_I64,
-                                  offsetof(AArch64CPU, xregs[i]),
-                                  xreg_names[i]);
+        x[i] = tcg_global_mem_new(
+            s, TCG_TYPE_I64, offsetof(AArch64CPU, xregs[i]), xreg_names[i]);
     }
     pc = tcg_global_mem_new(s, TCG_TYPE_I64, offsetof(AArch64CPU, pc), "pc");
     f[0] = tcg_global_mem_new(s, TCG_TYPE_I64, offsetof(AArch64CPU, nf), "NF");
@@ -131,11 +129,6 @@ static TCGv temp_new32(DisasContext *ctx)
 static TCGv const64(DisasContext *ctx, uint64_t v)
 {
     return tcg_constant(ctx->s, TCG_TYPE_I64, v);
-}
-
-static TCGv const32(DisasContext *ctx, uint32_t v)
-{
-    return tcg_constant(ctx->s, TCG_TYPE_I32, v);
 }
 
 /* ---- general-purpose registers ---- */
@@ -342,16 +335,6 @@ static void gen_set_nzcv(DisasContext *ctx, TCGv nzcv)
     tcg_gen_xori(s, TCG_TYPE_I64, cpu_zf, t, 1);
     tcg_gen_extract(s, TCG_TYPE_I64, cpu_cf, nzcv, 1, 1);
     tcg_gen_shli(s, TCG_TYPE_I64, cpu_vf, nzcv, 63);
-}
-
-static void gen_set_nzcv_const(DisasContext *ctx, uint32_t nzcv)
-{
-    TCGContext *s = ctx->s;
-
-    tcg_gen_movi(s, TCG_TYPE_I64, cpu_nf, (nzcv & 8) ? ~0ull : 0);
-    tcg_gen_movi(s, TCG_TYPE_I64, cpu_zf, (nzcv & 4) ? 0 : 1);
-    tcg_gen_movi(s, TCG_TYPE_I64, cpu_cf, (nzcv >> 1) & 1);
-    tcg_gen_movi(s, TCG_TYPE_I64, cpu_vf, (nzcv & 1) ? ~0ull : 0);
 }
 
 /* The 4-bit NZCV value (N in bit 3) in a new i64 temp. */

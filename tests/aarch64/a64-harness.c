@@ -181,8 +181,8 @@ void a64_run_asm(const char *text)
     ck_assert_msg(excp == EXCP_A64_SVC && a64_cpu->pc == A64_CODE + (n - 1) * 4,
                   "[%s] \"%s\": stopped with %s at pc 0x%" PRIx64
                   ", expected the final svc at 0x%" PRIx64,
-                  a64_config_name(), text, aarch64_excp_name(excp),
-                  a64_cpu->pc, (uint64_t)(A64_CODE + (n - 1) * 4));
+                  a64_config_name(), text, aarch64_excp_name(excp), a64_cpu->pc,
+                  (uint64_t)(A64_CODE + (n - 1) * 4));
 }
 
 uint64_t a64_peek64(uint64_t addr)

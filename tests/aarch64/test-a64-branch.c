@@ -15,14 +15,29 @@ static bool cond_holds(int cond, uint32_t nzcv)
     bool n = nzcv & 8, z = nzcv & 4, c = nzcv & 2, v = nzcv & 1, r;
 
     switch (cond >> 1) {
-    case 0: r = z; break;
-    case 1: r = c; break;
-    case 2: r = n; break;
-    case 3: r = v; break;
-    case 4: r = c && !z; break;
-    case 5: r = n == v; break;
-    case 6: r = !z && n == v; break;
-    default: return true;
+    case 0:
+        r = z;
+        break;
+    case 1:
+        r = c;
+        break;
+    case 2:
+        r = n;
+        break;
+    case 3:
+        r = v;
+        break;
+    case 4:
+        r = c && !z;
+        break;
+    case 5:
+        r = n == v;
+        break;
+    case 6:
+        r = !z && n == v;
+        break;
+    default:
+        return true;
     }
     return (cond & 1) && cond != 15 ? !r : r;
 }
@@ -36,8 +51,8 @@ START_TEST(test_b_cond)
     a64_start(_i);
     for (int cond = 0; cond < 16; cond++) {
         char text[128];
-        snprintf(text, sizeof(text),
-                 "mov x0, #1\nb.%s 1f\nmov x0, #2\n1: nop", cond_names[cond]);
+        snprintf(text, sizeof(text), "mov x0, #1\nb.%s 1f\nmov x0, #2\n1: nop",
+                 cond_names[cond]);
         for (uint32_t nzcv = 0; nzcv < 16; nzcv++) {
             a64_set_nzcv(nzcv);
             a64_run_asm(text);
@@ -50,8 +65,9 @@ END_TEST
 
 START_TEST(test_cbz_tbz)
 {
-    static const uint64_t vals[] = {0, 1, 0x100000000ull, 0x8000000000000000ull,
-                                    0xffffffff00000000ull, ~0ull};
+    static const uint64_t vals[] = {
+        0,    1, 0x100000000ull, 0x8000000000000000ull, 0xffffffff00000000ull,
+        ~0ull};
     a64_start(_i);
     for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
         uint64_t v = vals[i];
@@ -138,7 +154,8 @@ START_TEST(test_sysregs)
     a64_run_asm("mrs x1, ctr_el0\nmrs x2, dczid_el0\nmrs x3, cntfrq_el0");
     a64_assert_x(2, 4, "dczid: 64-byte blocks");
     a64_assert_x(3, A64_CNTFRQ_HZ, "cntfrq");
-    ck_assert((a64_cpu->xregs[1] & 0xf) == 4 && ((a64_cpu->xregs[1] >> 16) & 0xf) == 4);
+    ck_assert((a64_cpu->xregs[1] & 0xf) == 4 &&
+              ((a64_cpu->xregs[1] >> 16) & 0xf) == 4);
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     a64_run_asm("mrs x1, cntvct_el0");
@@ -150,10 +167,11 @@ START_TEST(test_sysregs)
 
     /* ID registers through the kernel's emulation: ISAR0 agrees with the
      * model's features. */
-    a64_run_asm("mrs x1, id_aa64isar0_el1\nmrs x2, id_aa64pfr0_el1\nmrs x3, midr_el1");
-    ck_assert(((a64_cpu->xregs[1] >> 4) & 0xf) == 2);   /* AES + PMULL */
-    ck_assert(((a64_cpu->xregs[1] >> 20) & 0xf) == 2);  /* LSE atomics */
-    ck_assert(((a64_cpu->xregs[2] >> 32) & 0xf) == 0);  /* no SVE */
+    a64_run_asm(
+        "mrs x1, id_aa64isar0_el1\nmrs x2, id_aa64pfr0_el1\nmrs x3, midr_el1");
+    ck_assert(((a64_cpu->xregs[1] >> 4) & 0xf) == 2);  /* AES + PMULL */
+    ck_assert(((a64_cpu->xregs[1] >> 20) & 0xf) == 2); /* LSE atomics */
+    ck_assert(((a64_cpu->xregs[2] >> 32) & 0xf) == 0); /* no SVE */
     ck_assert(a64_cpu->xregs[3] == aarch64_models[0].midr);
 }
 END_TEST
@@ -214,7 +232,8 @@ START_TEST(test_flagm)
 
         a64_set_nzcv(nzcv);
         a64_run_asm("xaflag");
-        want = ((!c && !z) << 3) | ((z && c) << 2) | ((c || z) << 1) | (!c && z);
+        want =
+            ((!c && !z) << 3) | ((z && c) << 2) | ((c || z) << 1) | (!c && z);
         a64_assert_nzcv(want, "xaflag");
         (void)n;
     }

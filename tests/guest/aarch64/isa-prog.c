@@ -31,12 +31,24 @@ static uint64_t next(void)
 }
 
 static const uint64_t edges[] = {
-    0,           1,           2,
-    0x7f,        0x80,        0xff,
-    0x7fff,      0x8000,      0xffff,
-    0x7fffffff,  0x80000000,  0xffffffff,
-    0x100000000, 0x7fffffffffffffffull, 0x8000000000000000ull,
-    ~0ull,       ~1ull,       0x0123456789abcdefull,
+    0,
+    1,
+    2,
+    0x7f,
+    0x80,
+    0xff,
+    0x7fff,
+    0x8000,
+    0xffff,
+    0x7fffffff,
+    0x80000000,
+    0xffffffff,
+    0x100000000,
+    0x7fffffffffffffffull,
+    0x8000000000000000ull,
+    ~0ull,
+    ~1ull,
+    0x0123456789abcdefull,
 };
 #define NEDGES (sizeof(edges) / sizeof(edges[0]))
 
@@ -53,7 +65,10 @@ static uint64_t adds_nzcv(uint64_t a, uint64_t b, uint64_t *res)
 {
 #ifdef __aarch64__
     uint64_t r, f;
-    __asm__("adds %0, %2, %3\n\tmrs %1, nzcv" : "=&r"(r), "=r"(f) : "r"(a), "r"(b) : "cc");
+    __asm__("adds %0, %2, %3\n\tmrs %1, nzcv"
+            : "=&r"(r), "=r"(f)
+            : "r"(a), "r"(b)
+            : "cc");
     *res = r;
     return f >> 28;
 #else
@@ -70,7 +85,10 @@ static uint32_t subs32_nzcv(uint32_t a, uint32_t b, uint32_t *res)
 #ifdef __aarch64__
     uint32_t r;
     uint64_t f;
-    __asm__("subs %w0, %w2, %w3\n\tmrs %1, nzcv" : "=&r"(r), "=r"(f) : "r"(a), "r"(b) : "cc");
+    __asm__("subs %w0, %w2, %w3\n\tmrs %1, nzcv"
+            : "=&r"(r), "=r"(f)
+            : "r"(a), "r"(b)
+            : "cc");
     *res = r;
     return (uint32_t)(f >> 28);
 #else
@@ -162,7 +180,8 @@ static void section_integer(void)
         h = mix(h, adds_nzcv(a, b, &r) ^ r);
         h = mix(h, (uint64_t)sdiv64((int64_t)a, (int64_t)b));
         h = mix(h, umulh(a, b) + (a % (b | 1)));
-        h = mix(h, (a << (b & 63)) ^ (a >> (b & 63)) ^ (uint64_t)((int64_t)a >> (b & 63)));
+        h = mix(h, (a << (b & 63)) ^ (a >> (b & 63)) ^
+                       (uint64_t)((int64_t)a >> (b & 63)));
     }
     printf("integer %016" PRIx64 "\n", h);
 }
@@ -219,10 +238,21 @@ static void section_fp(void)
     static const int modes[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD,
                                 FE_TOWARDZERO};
     static const char *const names[] = {"rn", "rp", "rm", "rz"};
-    volatile double d[] = {1.0, 3.0, -7.5, 0.1, 1e308, 1e-308, 4.9e-324,
-                           -0.0, 2.5, -2.5, 0.5, 1.5, 123456789.987654321};
-    volatile float f[] = {1.0f, 3.0f, -7.5f, 0.1f, 3e38f, 1e-38f, 1.4e-45f,
-                          -0.0f, 2.5f, -2.5f, 0.5f, 1.5f, 16777217.0f};
+    volatile double d[] = {1.0,
+                           3.0,
+                           -7.5,
+                           0.1,
+                           1e308,
+                           1e-308,
+                           4.9e-324,
+                           -0.0,
+                           2.5,
+                           -2.5,
+                           0.5,
+                           1.5,
+                           123456789.987654321};
+    volatile float f[] = {1.0f,  3.0f, -7.5f, 0.1f, 3e38f, 1e-38f,     1.4e-45f,
+                          -0.0f, 2.5f, -2.5f, 0.5f, 1.5f,  16777217.0f};
     const int n = sizeof(d) / sizeof(d[0]);
 
     for (int m = 0; m < 4; m++) {
@@ -257,9 +287,12 @@ static void section_fp(void)
             h = mix(h, v);
             memcpy(&v, &cvt, 4);
             h = mix(h, v);
-            h = mix(h, (uint64_t)llrint(d[i] < 1e18 && d[i] > -1e18 ? d[i] : 0));
-            h = mix(h, (uint64_t)(int64_t)nearbyint(d[i] < 1e18 && d[i] > -1e18 ? d[i] : 0));
-            h = mix(h, (uint64_t)(int64_t)(d[i] < 1e18 && d[i] > -1e18 ? d[i] : 0));
+            h = mix(h,
+                    (uint64_t)llrint(d[i] < 1e18 && d[i] > -1e18 ? d[i] : 0));
+            h = mix(h, (uint64_t)(int64_t)nearbyint(
+                           d[i] < 1e18 && d[i] > -1e18 ? d[i] : 0));
+            h = mix(
+                h, (uint64_t)(int64_t)(d[i] < 1e18 && d[i] > -1e18 ? d[i] : 0));
         }
         int ex = fetestexcept(FE_ALL_EXCEPT);
         printf("fp-%s %016" PRIx64 " flags%s%s%s%s%s\n", names[m], h,
@@ -276,7 +309,10 @@ static void section_fp(void)
 
 static void section_simd(void)
 {
-    uint8_t a[16], b[16], out[16];
+    uint8_t a[16], b[16];
+#ifdef __aarch64__
+    uint8_t out[16];
+#endif
     uint64_t h = 0;
 
     for (int iter = 0; iter < 2000; iter++) {
@@ -287,31 +323,48 @@ static void section_simd(void)
 #ifdef __aarch64__
         uint8x16_t va = vld1q_u8(a), vb = vld1q_u8(b);
         vst1q_u8(out, vqaddq_u8(va, vb));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
-        vst1q_u8(out, vreinterpretq_u8_s8(vqsubq_s8(vreinterpretq_s8_u8(va), vreinterpretq_s8_u8(vb))));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
-        vst1q_u8(out, vreinterpretq_u8_u16(vmull_u8(vget_low_u8(va), vget_low_u8(vb))));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
+        vst1q_u8(out, vreinterpretq_u8_s8(vqsubq_s8(vreinterpretq_s8_u8(va),
+                                                    vreinterpretq_s8_u8(vb))));
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
+        vst1q_u8(out, vreinterpretq_u8_u16(
+                          vmull_u8(vget_low_u8(va), vget_low_u8(vb))));
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
         vst1q_u8(out, vreinterpretq_u8_u16(vmull_high_u8(va, vb)));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
         vst1q_u8(out, vabdq_u8(va, vb));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
         vst1q_u8(out, vcntq_u8(va));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
         vst1q_u8(out, vqtbl1q_u8(va, vandq_u8(vb, vdupq_n_u8(31))));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
         vst1q_u8(out, vzip1q_u8(va, vb));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
         vst1q_u8(out, vextq_u8(va, vb, 5));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
         h = mix(h, vaddvq_u8(va));
         h = mix(h, vmaxvq_u8(vb));
-        vst1q_u8(out, vreinterpretq_u8_s16(vrshrq_n_s16(vreinterpretq_s16_u8(va), 3)));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        vst1q_u8(out, vreinterpretq_u8_s16(
+                          vrshrq_n_s16(vreinterpretq_s16_u8(va), 3)));
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
         vst1q_u8(out, vceqq_u8(va, vb));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
-        vst1q_u8(out, vreinterpretq_u8_u32(vmlaq_u32(vreinterpretq_u32_u8(va), vreinterpretq_u32_u8(vb), vreinterpretq_u32_u8(va))));
-        for (int i = 0; i < 16; i++) h = mix(h, out[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
+        vst1q_u8(out, vreinterpretq_u8_u32(vmlaq_u32(
+                          vreinterpretq_u32_u8(va), vreinterpretq_u32_u8(vb),
+                          vreinterpretq_u32_u8(va))));
+        for (int i = 0; i < 16; i++)
+            h = mix(h, out[i]);
 #else
         for (int i = 0; i < 16; i++) {
             int s = a[i] + b[i];
@@ -328,14 +381,18 @@ static void section_simd(void)
                 h = mix(h, p >> 8);
             }
         }
-        for (int i = 0; i < 16; i++) h = mix(h, a[i] > b[i] ? a[i] - b[i] : b[i] - a[i]);
-        for (int i = 0; i < 16; i++) h = mix(h, (uint64_t)__builtin_popcount(a[i]));
+        for (int i = 0; i < 16; i++)
+            h = mix(h, a[i] > b[i] ? a[i] - b[i] : b[i] - a[i]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, (uint64_t)__builtin_popcount(a[i]));
         for (int i = 0; i < 16; i++) {
             unsigned k = b[i] & 31;
             h = mix(h, k < 16 ? a[k] : 0);
         }
-        for (int i = 0; i < 16; i++) h = mix(h, (i & 1) ? b[i / 2] : a[i / 2]);
-        for (int i = 0; i < 16; i++) h = mix(h, i + 5 < 16 ? a[i + 5] : b[i - 11]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, (i & 1) ? b[i / 2] : a[i / 2]);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, i + 5 < 16 ? a[i + 5] : b[i - 11]);
         unsigned sum = 0, mx = 0;
         for (int i = 0; i < 16; i++) {
             sum += a[i];
@@ -349,13 +406,15 @@ static void section_simd(void)
             h = mix(h, (uint8_t)r);
             h = mix(h, (uint8_t)((uint16_t)r >> 8));
         }
-        for (int i = 0; i < 16; i++) h = mix(h, a[i] == b[i] ? 0xff : 0);
+        for (int i = 0; i < 16; i++)
+            h = mix(h, a[i] == b[i] ? 0xff : 0);
         for (int i = 0; i < 4; i++) {
             uint32_t x, y, r;
             memcpy(&x, a + 4 * i, 4);
             memcpy(&y, b + 4 * i, 4);
             r = x + y * x;
-            for (int k = 0; k < 4; k++) h = mix(h, (r >> (8 * k)) & 0xff);
+            for (int k = 0; k < 4; k++)
+                h = mix(h, (r >> (8 * k)) & 0xff);
         }
 #endif
     }
@@ -371,13 +430,17 @@ static void section_atomics(void)
     uint16_t s16 = 0x7fff;
 
     for (int i = 0; i < 100; i++) {
-        h = mix(h, __atomic_fetch_add(&x, (uint64_t)i * 0x1234567, __ATOMIC_SEQ_CST));
+        h = mix(h, __atomic_fetch_add(&x, (uint64_t)i * 0x1234567,
+                                      __ATOMIC_SEQ_CST));
         h = mix(h, __atomic_fetch_xor(&w, (uint32_t)next(), __ATOMIC_ACQ_REL));
-        h = mix(h, __atomic_fetch_and(&x, ~(1ull << (i % 64)), __ATOMIC_RELAXED));
-        h = mix(h, __atomic_fetch_or(&s16, (uint16_t)(1u << (i % 16)), __ATOMIC_RELEASE));
+        h = mix(h,
+                __atomic_fetch_and(&x, ~(1ull << (i % 64)), __ATOMIC_RELAXED));
+        h = mix(h, __atomic_fetch_or(&s16, (uint16_t)(1u << (i % 16)),
+                                     __ATOMIC_RELEASE));
         uint64_t expect = x ^ (i & 1);
         h = mix(h, __atomic_compare_exchange_n(&x, &expect, expect * 3, 0,
-                                               __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+                                               __ATOMIC_SEQ_CST,
+                                               __ATOMIC_SEQ_CST));
         h = mix(h, expect);
         h = mix(h, __atomic_exchange_n(&w, w + 7, __ATOMIC_SEQ_CST));
     }
