@@ -245,3 +245,23 @@ void a64_assert_excp(int got, int want, const char *what)
                   a64_config_name(), what, got, aarch64_excp_name(got), want,
                   aarch64_excp_name(want));
 }
+
+int a64_run_suite(const char *name, const TTest *const *tests, size_t n,
+                  int nloops)
+{
+    Suite *s = suite_create(name);
+    TCase *tc = tcase_create(name);
+    SRunner *sr;
+    int failed;
+
+    tcase_set_timeout(tc, 600);
+    for (size_t i = 0; i < n; i++) {
+        tcase_add_loop_test(tc, tests[i], 0, nloops);
+    }
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed;
+}

@@ -59,6 +59,12 @@ void a64_set_nzcv(uint32_t nzcv);
 /* Vector register access: lanes as in AArch64Vec. */
 void a64_set_v(int r, uint64_t lo, uint64_t hi);
 
+/* Run the tests (Check loop tests over [0, nloops), usually
+ * A64_NCONFIGS) as one suite; returns the number of failures. */
+#include <check.h>
+int a64_run_suite(const char *name, const TTest *const *tests, size_t n,
+                  int nloops);
+
 /* ck_assert wrappers naming the configuration and a description. */
 void a64_assert_x(int r, uint64_t want, const char *what);
 void a64_assert_nzcv(uint32_t want, const char *what);

@@ -242,24 +242,13 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("aarch64-branch");
-    TCase *tc = tcase_create("branch");
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {
+        test_b_cond,  test_cbz_tbz, test_calls,   test_exceptions,
+        test_sysregs, test_dc_zva,  test_ic_ivau, test_flagm,
+    };
 
-    tcase_set_timeout(tc, 300);
-    tcase_add_loop_test(tc, test_b_cond, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_cbz_tbz, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_calls, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_exceptions, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_sysregs, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_dc_zva, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_ic_ivau, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_flagm, 0, A64_NCONFIGS);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return a64_run_suite("aarch64-branch", tests,
+                         sizeof(tests) / sizeof(tests[0]), A64_NCONFIGS)
+               ? EXIT_FAILURE
+               : EXIT_SUCCESS;
 }

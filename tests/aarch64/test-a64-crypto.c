@@ -1483,24 +1483,13 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("aarch64-crypto");
-    TCase *tc = tcase_create("crypto");
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {
+        test_aes128,    test_sha1,    test_sha256,         test_sha512,
+        test_each_insn, test_pmull64, test_reserved_undef, test_feature_absent,
+    };
 
-    tcase_set_timeout(tc, 120);
-    tcase_add_loop_test(tc, test_aes128, 0, NRUNS);
-    tcase_add_loop_test(tc, test_sha1, 0, NRUNS);
-    tcase_add_loop_test(tc, test_sha256, 0, NRUNS);
-    tcase_add_loop_test(tc, test_sha512, 0, NRUNS);
-    tcase_add_loop_test(tc, test_each_insn, 0, NRUNS);
-    tcase_add_loop_test(tc, test_pmull64, 0, NRUNS);
-    tcase_add_loop_test(tc, test_reserved_undef, 0, NRUNS);
-    tcase_add_loop_test(tc, test_feature_absent, 0, NRUNS);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return a64_run_suite("aarch64-crypto", tests,
+                         sizeof(tests) / sizeof(tests[0]), NRUNS)
+               ? EXIT_FAILURE
+               : EXIT_SUCCESS;
 }

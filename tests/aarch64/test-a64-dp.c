@@ -257,14 +257,29 @@ static bool cond_holds(int cond, uint32_t nzcv)
     bool n = nzcv & 8, z = nzcv & 4, c = nzcv & 2, v = nzcv & 1, r;
 
     switch (cond >> 1) {
-    case 0: r = z; break;
-    case 1: r = c; break;
-    case 2: r = n; break;
-    case 3: r = v; break;
-    case 4: r = c && !z; break;
-    case 5: r = n == v; break;
-    case 6: r = !z && n == v; break;
-    default: return true;
+    case 0:
+        r = z;
+        break;
+    case 1:
+        r = c;
+        break;
+    case 2:
+        r = n;
+        break;
+    case 3:
+        r = v;
+        break;
+    case 4:
+        r = c && !z;
+        break;
+    case 5:
+        r = n == v;
+        break;
+    case 6:
+        r = !z && n == v;
+        break;
+    default:
+        return true;
     }
     return (cond & 1) && cond != 15 ? !r : r;
 }
@@ -384,9 +399,8 @@ END_TEST
 
 START_TEST(test_adr)
 {
-    static const int64_t offs[] = {0,       4,       -4,          1,
-                                   0x1234,  -0x1235, (1 << 20) - 1,
-                                   -(1 << 20)};
+    static const int64_t offs[] = {
+        0, 4, -4, 1, 0x1234, -0x1235, (1 << 20) - 1, -(1 << 20)};
     uint32_t w[1];
 
     a64_start(_i);
@@ -455,8 +469,7 @@ START_TEST(test_addsub_imm)
                         a64_set_nzcv(init);
                         exec1(b->lines[k]);
                         check_x0(r, b->lines[k], x, imm);
-                        check_nzcv((op & 1) ? nzcv : init, b->lines[k], x,
-                                   imm);
+                        check_nzcv((op & 1) ? nzcv : init, b->lines[k], x, imm);
                     }
                 }
             }
@@ -495,7 +508,8 @@ START_TEST(test_logic_imm)
     static const char *const ops[4] = {"and", "orr", "eor", "ands"};
     Batch *b = batch_new();
     uint64_t *imm = malloc(BATCH_MAX * sizeof(uint64_t));
-    int *sfs = malloc(BATCH_MAX * sizeof(int)), *opn = malloc(BATCH_MAX * sizeof(int));
+    int *sfs = malloc(BATCH_MAX * sizeof(int)),
+        *opn = malloc(BATCH_MAX * sizeof(int));
     size_t nvalid = 0;
 
     a64_start(_i);
@@ -508,8 +522,8 @@ START_TEST(test_logic_imm)
             for (unsigned immr = 0; immr < 64; immr++) {
                 for (int sf = 1; sf >= (int)n; sf--) {
                     uint64_t wm, tm;
-                    if (!ref_decode_bit_masks(n, imms, immr, true,
-                                              sf ? 64 : 32, &wm, &tm)) {
+                    if (!ref_decode_bit_masks(n, imms, immr, true, sf ? 64 : 32,
+                                              &wm, &tm)) {
                         continue;
                     }
                     if (nvalid++ % 5 != 0) {
@@ -563,9 +577,8 @@ START_TEST(test_logic_imm)
             uint32_t insn = (sf ? 0xd2000020u : 0x52000020u) | n << 22 |
                             immr << 16 | imms << 10;
             uint64_t wm, tm, x = rnd();
-            if ((!sf && n) ||
-                !ref_decode_bit_masks(n, imms, immr, true, sf ? 64 : 32, &wm,
-                                      &tm)) {
+            if ((!sf && n) || !ref_decode_bit_masks(n, imms, immr, true,
+                                                    sf ? 64 : 32, &wm, &tm)) {
                 expect_undef(insn, "reserved logical immediate");
                 continue;
             }
@@ -590,7 +603,8 @@ START_TEST(test_logic_imm)
     expect_undef(0x12400000u, "and w, N=1");
     expect_undef(0x92000000u | (0x3f << 10), "and x, N=0 imms=111111");
     expect_undef(0x92400000u | (0x3f << 10), "and x, N=1 imms=111111");
-    expect_undef(0x92000000u | (0x3d << 10), "and x, imms=111101 (2-bit all ones)");
+    expect_undef(0x92000000u | (0x3d << 10),
+                 "and x, imms=111101 (2-bit all ones)");
     expect_undef(0xb2000000u | (0x3e << 10), "orr x, imms=111110 (no size)");
     expect_undef(0x32000000u | (0x1f << 10), "orr w, 32-bit all ones");
     free(b);
@@ -620,8 +634,8 @@ static uint64_t ref_bfm(int opc, bool sf, unsigned immr, unsigned imms,
 
 START_TEST(test_bitfield)
 {
-    static const unsigned pts[] = {0, 1, 2, 7, 8, 15, 16, 30, 31,
-                                   32, 33, 47, 62, 63};
+    static const unsigned pts[] = {0,  1,  2,  7,  8,  15, 16,
+                                   30, 31, 32, 33, 47, 62, 63};
     static const char *const ops[3] = {"sbfm", "bfm", "ubfm"};
     Batch *b = batch_new();
     size_t k = 0;
@@ -667,11 +681,12 @@ START_TEST(test_bitfield)
     a64_cpu->xregs[1] = 0x8123456789abcdefull;
     a64_cpu->xregs[2] = 0xffffffffffffffffull;
     a64_cpu->xregs[16] = 0x1234;
-    a64_run_asm("sxtb x3, w1\nsxth x4, w1\nsxtw x5, w1\nuxtb w6, w1\n"
-                "uxth w7, w1\nlsl x8, x1, #4\nlsr x9, x1, #60\nasr x10, x1, #60\n"
-                "asr w11, w1, #31\nubfx x12, x1, #8, #12\nsbfx x13, x1, #60, #4\n"
-                "bfi x2, x1, #8, #8\nlsl w14, w1, #31\nbfxil x15, x1, #4, #8\n"
-                "bfc x16, #0, #64");
+    a64_run_asm(
+        "sxtb x3, w1\nsxth x4, w1\nsxtw x5, w1\nuxtb w6, w1\n"
+        "uxth w7, w1\nlsl x8, x1, #4\nlsr x9, x1, #60\nasr x10, x1, #60\n"
+        "asr w11, w1, #31\nubfx x12, x1, #8, #12\nsbfx x13, x1, #60, #4\n"
+        "bfi x2, x1, #8, #8\nlsl w14, w1, #31\nbfxil x15, x1, #4, #8\n"
+        "bfc x16, #0, #64");
     a64_assert_x(3, 0xffffffffffffffefull, "sxtb");
     a64_assert_x(4, 0xffffffffffffcdefull, "sxth");
     a64_assert_x(5, 0xffffffff89abcdefull, "sxtw");
@@ -721,8 +736,9 @@ START_TEST(test_extr)
                     uint64_t n = vec(v), m = rnd(), want;
                     uint64_t nn = mask_w(sf, n);
                     uint64_t mm = ror ? nn : mask_w(sf, m);
-                    want = lsb == 0 ? mm
-                                    : mask_w(sf, (mm >> lsb) | (nn << (w - lsb)));
+                    want = lsb == 0
+                               ? mm
+                               : mask_w(sf, (mm >> lsb) | (nn << (w - lsb)));
                     a64_cpu->xregs[1] = n;
                     a64_cpu->xregs[2] = m;
                     a64_cpu->xregs[0] = GARBAGE;
@@ -749,7 +765,7 @@ static const char *const shift_names[4] = {"lsl", "lsr", "asr", "ror"};
 
 START_TEST(test_logic_reg)
 {
-    static const char *const ops[8] = {"and", "bic", "orr", "orn",
+    static const char *const ops[8] = {"and", "bic", "orr",  "orn",
                                        "eor", "eon", "ands", "bics"};
     Batch *b = batch_new();
     size_t k = 0;
@@ -985,8 +1001,8 @@ END_TEST
 
 START_TEST(test_adc)
 {
-    static const char *const ops[6] = {"adc", "adcs", "sbc", "sbcs", "ngc",
-                                       "ngcs"};
+    static const char *const ops[6] = {"adc",  "adcs", "sbc",
+                                       "sbcs", "ngc",  "ngcs"};
     Batch *b = batch_new();
     size_t k = 0;
 
@@ -1011,8 +1027,9 @@ START_TEST(test_adc)
                 uint64_t x = op >= 4 ? 0 : vec(v % 60), y = vec((v * 7) % 61);
                 uint32_t init = (uint32_t)(v & 15), nzcv;
                 unsigned cin = (init >> 1) & 1;
-                uint64_t r = (op & 2) || op >= 4 ? ref_adc(sf, x, ~y, cin, &nzcv)
-                                                 : ref_adc(sf, x, y, cin, &nzcv);
+                uint64_t r = (op & 2) || op >= 4
+                                 ? ref_adc(sf, x, ~y, cin, &nzcv)
+                                 : ref_adc(sf, x, y, cin, &nzcv);
                 a64_cpu->xregs[0] = GARBAGE;
                 a64_cpu->xregs[1] = x;
                 a64_cpu->xregs[2] = y;
@@ -1165,11 +1182,15 @@ START_TEST(test_csel)
                 load1(b->words[k]);
                 for (uint32_t init = 0; init < 16; init++) {
                     for (size_t v = 0; v < 3; v++) {
-                        uint64_t x = vec(v + init), y = vec(v * 4 + init + 2), r;
+                        uint64_t x = vec(v + init), y = vec(v * 4 + init + 2),
+                                 r;
                         if (cond_holds(cond, init)) {
                             r = x;
                         } else {
-                            r = op == 0 ? y : op == 1 ? y + 1 : op == 2 ? ~y : -y;
+                            r = op == 0   ? y
+                                : op == 1 ? y + 1
+                                : op == 2 ? ~y
+                                          : -y;
                         }
                         r = mask_w(sf, r);
                         a64_cpu->xregs[0] = GARBAGE;
@@ -1250,10 +1271,9 @@ static uint64_t ref_cls(uint64_t v, unsigned w)
 
 START_TEST(test_onesrc)
 {
-    static const char *const xops[7] = {"rbit x0, x1",  "rev16 x0, x1",
-                                        "rev32 x0, x1", "rev x0, x1",
-                                        "clz x0, x1",   "cls x0, x1",
-                                        "rev64 x0, x1"};
+    static const char *const xops[7] = {
+        "rbit x0, x1", "rev16 x0, x1", "rev32 x0, x1", "rev x0, x1",
+        "clz x0, x1",  "cls x0, x1",   "rev64 x0, x1"};
     static const char *const wops[6] = {"rbit w0, w1", "rev16 w0, w1",
                                         "rev w0, w1",  "clz w0, w1",
                                         "cls w0, w1",  "rev w0, w1"};
@@ -1279,7 +1299,8 @@ START_TEST(test_onesrc)
             } else if (v < NEDGES + 128) {
                 /* One bit set or clear, and sign runs of every length. */
                 unsigned bit = (unsigned)(v - NEDGES) & 63;
-                x = (v - NEDGES) < 64 ? 1ull << bit : ~(1ull << bit) >> (bit & 1);
+                x = (v - NEDGES) < 64 ? 1ull << bit
+                                      : ~(1ull << bit) >> (bit & 1);
                 if ((v & 3) == 3) {
                     x = ~0ull >> bit;
                 }
@@ -1290,20 +1311,42 @@ START_TEST(test_onesrc)
             const char *name = b->lines[k];
             if (sf) {
                 switch (k) {
-                case 0: r = ref_rbit(xm, 64); break;
-                case 1: r = ref_rev(xm, 2, 64); break;
-                case 2: r = ref_rev(xm, 4, 64); break;
-                case 4: r = ref_clz(xm, 64); break;
-                case 5: r = ref_cls(xm, 64); break;
-                default: r = ref_rev(xm, 8, 64); break;
+                case 0:
+                    r = ref_rbit(xm, 64);
+                    break;
+                case 1:
+                    r = ref_rev(xm, 2, 64);
+                    break;
+                case 2:
+                    r = ref_rev(xm, 4, 64);
+                    break;
+                case 4:
+                    r = ref_clz(xm, 64);
+                    break;
+                case 5:
+                    r = ref_cls(xm, 64);
+                    break;
+                default:
+                    r = ref_rev(xm, 8, 64);
+                    break;
                 }
             } else {
                 switch (k - 7) {
-                case 0: r = ref_rbit(xm, 32); break;
-                case 1: r = ref_rev(xm, 2, 32); break;
-                case 3: r = ref_clz(xm, 32); break;
-                case 4: r = ref_cls(xm, 32); break;
-                default: r = ref_rev(xm, 4, 32); break;
+                case 0:
+                    r = ref_rbit(xm, 32);
+                    break;
+                case 1:
+                    r = ref_rev(xm, 2, 32);
+                    break;
+                case 3:
+                    r = ref_clz(xm, 32);
+                    break;
+                case 4:
+                    r = ref_cls(xm, 32);
+                    break;
+                default:
+                    r = ref_rev(xm, 4, 32);
+                    break;
                 }
             }
             (void)w;
@@ -1487,7 +1530,7 @@ START_TEST(test_crc32)
     for (int c = 0; c < 2; c++) {
         acc = ~0u;
         for (int i = 0; i < 9; i++) {
-            acc = ref_crc(acc, (uint8_t)"123456789"[i], 1,
+            acc = ref_crc(acc, (uint8_t) "123456789"[i], 1,
                           c ? 0x82f63b78u : 0xedb88320u);
         }
         ck_assert_uint_eq(~acc, c ? 0xe3069283u : 0xcbf43926u);
@@ -1512,13 +1555,15 @@ END_TEST
 START_TEST(test_mul)
 {
     static const char *const ops[] = {
-        "madd w0, w1, w2, w3",   "msub w0, w1, w2, w3", "mul w0, w1, w2",
-        "mneg w0, w1, w2",       "madd x0, x1, x2, x3", "msub x0, x1, x2, x3",
-        "mul x0, x1, x2",        "mneg x0, x1, x2",     "smaddl x0, w1, w2, x3",
-        "smsubl x0, w1, w2, x3", "umaddl x0, w1, w2, x3",
-        "umsubl x0, w1, w2, x3", "smull x0, w1, w2",    "umull x0, w1, w2",
-        "smulh x0, x1, x2",      "umulh x0, x1, x2",    "smnegl x0, w1, w2",
-        "umnegl x0, w1, w2"};
+        "madd w0, w1, w2, w3",   "msub w0, w1, w2, w3",
+        "mul w0, w1, w2",        "mneg w0, w1, w2",
+        "madd x0, x1, x2, x3",   "msub x0, x1, x2, x3",
+        "mul x0, x1, x2",        "mneg x0, x1, x2",
+        "smaddl x0, w1, w2, x3", "smsubl x0, w1, w2, x3",
+        "umaddl x0, w1, w2, x3", "umsubl x0, w1, w2, x3",
+        "smull x0, w1, w2",      "umull x0, w1, w2",
+        "smulh x0, x1, x2",      "umulh x0, x1, x2",
+        "smnegl x0, w1, w2",     "umnegl x0, w1, w2"};
     size_t nops = sizeof(ops) / sizeof(ops[0]);
     Batch *b = batch_new();
 
@@ -1536,28 +1581,60 @@ START_TEST(test_mul)
             uint64_t sy = (uint64_t)(int64_t)(int32_t)y;
             uint64_t r;
             switch (k) {
-            case 0: r = (uint32_t)(z + x * y); break;
-            case 1: r = (uint32_t)(z - x * y); break;
-            case 2: r = (uint32_t)(x * y); break;
-            case 3: r = (uint32_t)(0 - x * y); break;
-            case 4: r = z + x * y; break;
-            case 5: r = z - x * y; break;
-            case 6: r = x * y; break;
-            case 7: r = 0 - x * y; break;
-            case 8: r = z + sx * sy; break;
-            case 9: r = z - sx * sy; break;
-            case 10: r = z + (uint64_t)(uint32_t)x * (uint32_t)y; break;
-            case 11: r = z - (uint64_t)(uint32_t)x * (uint32_t)y; break;
-            case 12: r = sx * sy; break;
-            case 13: r = (uint64_t)(uint32_t)x * (uint32_t)y; break;
+            case 0:
+                r = (uint32_t)(z + x * y);
+                break;
+            case 1:
+                r = (uint32_t)(z - x * y);
+                break;
+            case 2:
+                r = (uint32_t)(x * y);
+                break;
+            case 3:
+                r = (uint32_t)(0 - x * y);
+                break;
+            case 4:
+                r = z + x * y;
+                break;
+            case 5:
+                r = z - x * y;
+                break;
+            case 6:
+                r = x * y;
+                break;
+            case 7:
+                r = 0 - x * y;
+                break;
+            case 8:
+                r = z + sx * sy;
+                break;
+            case 9:
+                r = z - sx * sy;
+                break;
+            case 10:
+                r = z + (uint64_t)(uint32_t)x * (uint32_t)y;
+                break;
+            case 11:
+                r = z - (uint64_t)(uint32_t)x * (uint32_t)y;
+                break;
+            case 12:
+                r = sx * sy;
+                break;
+            case 13:
+                r = (uint64_t)(uint32_t)x * (uint32_t)y;
+                break;
             case 14:
                 r = (uint64_t)(((__int128)(int64_t)x * (int64_t)y) >> 64);
                 break;
             case 15:
                 r = (uint64_t)(((unsigned __int128)x * y) >> 64);
                 break;
-            case 16: r = 0 - sx * sy; break;
-            default: r = 0 - (uint64_t)(uint32_t)x * (uint32_t)y; break;
+            case 16:
+                r = 0 - sx * sy;
+                break;
+            default:
+                r = 0 - (uint64_t)(uint32_t)x * (uint32_t)y;
+                break;
             }
             a64_cpu->xregs[0] = GARBAGE;
             a64_cpu->xregs[1] = x;
@@ -1588,11 +1665,11 @@ START_TEST(test_chains)
     a64_start(_i);
     rng_state = 0xd1d1;
     for (size_t v = 0; v < 300; v++) {
-        uint64_t al = vec(v), ah = vec(v + 3), bl = vec(v * 5 + 1),
-                 bh = rnd();
+        uint64_t al = vec(v), ah = vec(v + 3), bl = vec(v * 5 + 1), bh = rnd();
         unsigned __int128 a = (unsigned __int128)ah << 64 | al;
         unsigned __int128 b = (unsigned __int128)bh << 64 | bl;
-        unsigned __int128 sum = a + b, diff = a - b, prod = (unsigned __int128)al * bl;
+        unsigned __int128 sum = a + b, diff = a - b,
+                          prod = (unsigned __int128)al * bl;
         bool lt = (__int128)a < (__int128)b, ult = a < b;
 
         a64_cpu->xregs[1] = al;
@@ -1645,36 +1722,16 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("aarch64-dp");
-    TCase *tc = tcase_create("dp");
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {
+        test_movw,       test_adr,    test_addsub_imm, test_logic_imm,
+        test_bitfield,   test_extr,   test_logic_reg,  test_addsub_reg,
+        test_addsub_ext, test_adc,    test_flagm,      test_ccmp,
+        test_csel,       test_onesrc, test_div,        test_shiftv,
+        test_crc32,      test_mul,    test_chains,     test_unallocated,
+    };
 
-    tcase_set_timeout(tc, 300);
-    tcase_add_loop_test(tc, test_movw, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_adr, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_addsub_imm, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_logic_imm, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_bitfield, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_extr, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_logic_reg, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_addsub_reg, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_addsub_ext, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_adc, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_flagm, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_ccmp, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_csel, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_onesrc, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_div, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_shiftv, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_crc32, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_mul, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_chains, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_unallocated, 0, A64_NCONFIGS);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return a64_run_suite("aarch64-dp", tests, sizeof(tests) / sizeof(tests[0]),
+                         A64_NCONFIGS)
+               ? EXIT_FAILURE
+               : EXIT_SUCCESS;
 }

@@ -109,17 +109,16 @@ static uint64_t run3(const char *text, uint32_t fpcr, uint64_t a, uint64_t b,
 static void check_scalar(uint64_t want, uint32_t flags, const char *what,
                          uint64_t a, uint64_t b)
 {
-    ck_assert_msg(a64_cpu->vregs[0].d[0] == want && a64_cpu->vregs[0].d[1] == 0,
-                  "%s: %s(%#llx, %#llx) = %#llx:%#llx, want %#llx",
-                  a64_config_name(), what, (unsigned long long)a,
-                  (unsigned long long)b,
-                  (unsigned long long)a64_cpu->vregs[0].d[1],
-                  (unsigned long long)a64_cpu->vregs[0].d[0],
-                  (unsigned long long)want);
+    ck_assert_msg(
+        a64_cpu->vregs[0].d[0] == want && a64_cpu->vregs[0].d[1] == 0,
+        "%s: %s(%#llx, %#llx) = %#llx:%#llx, want %#llx", a64_config_name(),
+        what, (unsigned long long)a, (unsigned long long)b,
+        (unsigned long long)a64_cpu->vregs[0].d[1],
+        (unsigned long long)a64_cpu->vregs[0].d[0], (unsigned long long)want);
     ck_assert_msg(a64_cpu->fpsr == flags,
-                  "%s: %s(%#llx, %#llx): fpsr %#x, want %#x",
-                  a64_config_name(), what, (unsigned long long)a,
-                  (unsigned long long)b, a64_cpu->fpsr, flags);
+                  "%s: %s(%#llx, %#llx): fpsr %#x, want %#x", a64_config_name(),
+                  what, (unsigned long long)a, (unsigned long long)b,
+                  a64_cpu->fpsr, flags);
 }
 
 /* ---- arithmetic against the host FPU ---- */
@@ -127,10 +126,10 @@ static void check_scalar(uint64_t want, uint32_t flags, const char *what,
 enum { H_ADD, H_SUB, H_MUL, H_DIV, H_SQRT, H_FMA, H_NOPS };
 static const char *const dops[H_NOPS] = {
     "fadd d0, d1, d2", "fsub d0, d1, d2", "fmul d0, d1, d2",
-    "fdiv d0, d1, d2", "fsqrt d0, d1", "fmadd d0, d1, d2, d3"};
+    "fdiv d0, d1, d2", "fsqrt d0, d1",    "fmadd d0, d1, d2, d3"};
 static const char *const sops[H_NOPS] = {
     "fadd s0, s1, s2", "fsub s0, s1, s2", "fmul s0, s1, s2",
-    "fdiv s0, s1, s2", "fsqrt s0, s1", "fmadd s0, s1, s2, s3"};
+    "fdiv s0, s1, s2", "fsqrt s0, s1",    "fmadd s0, s1, s2, s3"};
 
 static double host_d(int op, double a, double b, double c)
 {
@@ -251,9 +250,9 @@ START_TEST(test_nan_propagation)
         {0x3f800000, S_QNAN2, S_QNAN2, 0},
         {S_SNAN1, 0x3f800000, S_SNAN1 | 0x400000, FPSR_IOC},
     };
-    static const char *const insns[] = {"fadd s0, s1, s2", "fsub s0, s1, s2",
-                                        "fmul s0, s1, s2", "fdiv s0, s1, s2",
-                                        "fmax s0, s1, s2", "fmin s0, s1, s2",
+    static const char *const insns[] = {"fadd s0, s1, s2",  "fsub s0, s1, s2",
+                                        "fmul s0, s1, s2",  "fdiv s0, s1, s2",
+                                        "fmax s0, s1, s2",  "fmin s0, s1, s2",
                                         "fmulx s0, s1, s2", "fabd s0, s1, s2"};
     a64_start(_i);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -405,8 +404,12 @@ START_TEST(test_compare)
     static const struct {
         double a, b;
         uint32_t nzcv;
-    } cases[] = {{1.0, 2.0, 8}, {2.0, 1.0, 2}, {1.0, 1.0, 6}, {0.0, -0.0, 6},
-                 {-INFINITY, INFINITY, 8}, {NAN, 1.0, 3}};
+    } cases[] = {{1.0, 2.0, 8},
+                 {2.0, 1.0, 2},
+                 {1.0, 1.0, 6},
+                 {0.0, -0.0, 6},
+                 {-INFINITY, INFINITY, 8},
+                 {NAN, 1.0, 3}};
     a64_start(_i);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         bool nan = isnan(cases[i].a);
@@ -503,15 +506,14 @@ START_TEST(test_to_int)
         ck_assert_msg(a64_cpu->fpsr == cases[i].flags, "%s(%g): fpsr %#x",
                       cases[i].insn, cases[i].in, a64_cpu->fpsr);
         /* the single-precision form where the input is exact in float */
-        if ((double)(float)cases[i].in == cases[i].in ||
-            isnan(cases[i].in)) {
+        if ((double)(float)cases[i].in == cases[i].in || isnan(cases[i].in)) {
             snprintf(text, sizeof(text), "%s", cases[i].insn);
             char *d = strstr(text, "d1");
             d[0] = 's';
             run3(text, 0, f2u((float)cases[i].in), 0, 0);
             a64_assert_x(0, cases[i].want, text);
-            ck_assert_msg(a64_cpu->fpsr == cases[i].flags, "%s: fpsr %#x",
-                          text, a64_cpu->fpsr);
+            ck_assert_msg(a64_cpu->fpsr == cases[i].flags, "%s: fpsr %#x", text,
+                          a64_cpu->fpsr);
         }
     }
     /* FZ: a denormal converts as zero, with IDC only. */
@@ -556,8 +558,8 @@ START_TEST(test_from_int)
             fl = host_flags();
             fesetround(FE_TONEAREST);
             a64_cpu->xregs[1] = (uint64_t)sv | 0xabcd000000000000ull;
-            a64_cpu->xregs[1] = (a64_cpu->xregs[1] & ~0xffffffffull) |
-                                (uint32_t)sw;
+            a64_cpu->xregs[1] =
+                (a64_cpu->xregs[1] & ~0xffffffffull) | (uint32_t)sw;
             run3("scvtf s0, w1", rm << 22, 0, 0, 0);
             check_scalar(f2u(f), fl, "scvtf s0, w1", (uint64_t)sw, rm);
         }
@@ -800,8 +802,8 @@ START_TEST(test_estimates)
         check_scalar(ref_rsqrte(f2u(fabsf(f)), 32), 0, "frsqrte s",
                      f2u(fabsf(f)), 0);
         run3("frsqrte d0, d1", 0, d2u(fabs(d)), 0, 0);
-        check_scalar(ref_rsqrte(d2u(fabs(d)), 64), 0, "frsqrte d",
-                     d2u(fabs(d)), 0);
+        check_scalar(ref_rsqrte(d2u(fabs(d)), 64), 0, "frsqrte d", d2u(fabs(d)),
+                     0);
     }
     /* the vector forms, lane by lane */
     a64_set_v(1, (uint64_t)f2u(3.0f) << 32 | f2u(0.75f), 0);
@@ -1136,14 +1138,14 @@ END_TEST
 START_TEST(test_undef)
 {
     static const char *const undef[] = {
-        "fadd h0, h1, h2",            /* FEAT_FP16 not in the model */
-        "fadd v0.4h, v1.4h, v2.4h",   /* ditto */
+        "fadd h0, h1, h2",          /* FEAT_FP16 not in the model */
+        "fadd v0.4h, v1.4h, v2.4h", /* ditto */
         "fcvtzs w0, h1",
-        ".inst 0x1e204000 | (2 << 22)", /* ftype 10 */
-        ".inst 0x0e60d400", /* fadd .1d (sz=1, Q=0) */
+        ".inst 0x1e204000 | (2 << 22)",   /* ftype 10 */
+        ".inst 0x0e60d400",               /* fadd .1d (sz=1, Q=0) */
         ".inst 0x1e180000 | (1 << 10)",   /* fcvtzs w0, s0, #63: scale < 32 */
         ".inst 0x6f00f400 & ~0x40000000", /* fmov v.1d: op=1, Q=0 */
-        ".inst 0x1e634000",      /* FCVT to bf16 (opc 10) */
+        ".inst 0x1e634000",               /* FCVT to bf16 (opc 10) */
         "frint32z s0, s1",                /* FEAT_FRINTTS */
         ".inst 0x2e216800",               /* fcvtxn with sz = 0 */
     };
@@ -1152,10 +1154,15 @@ START_TEST(test_undef)
      * results are checked by test-a64-simd/simdx, which would fail if
      * this group's decoder took them). */
     static const char *const not_ours[] = {
-        "cmgt v0.4s, v1.4s, #0", "urecpe v0.4s, v1.4s",
-        "mul v0.4s, v1.4s, v2.s[1]", "sqdmulh s0, s1, v2.s[1]",
-        "addp d0, v1.2d", "umaxv s0, v1.4s", "sshr v0.4s, v1.4s, #3",
-        "movi v0.4s, #1", "add v0.4s, v1.4s, v2.4s",
+        "cmgt v0.4s, v1.4s, #0",
+        "urecpe v0.4s, v1.4s",
+        "mul v0.4s, v1.4s, v2.s[1]",
+        "sqdmulh s0, s1, v2.s[1]",
+        "addp d0, v1.2d",
+        "umaxv s0, v1.4s",
+        "sshr v0.4s, v1.4s, #3",
+        "movi v0.4s, #1",
+        "add v0.4s, v1.4s, v2.4s",
     };
     a64_start(_i);
     for (size_t i = 0; i < sizeof(undef) / sizeof(undef[0]); i++) {
@@ -1206,34 +1213,17 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("aarch64-fp");
-    TCase *tc = tcase_create("fp");
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {
+        test_host_arith,   test_nan_propagation, test_fma_special,
+        test_underflow_fz, test_maxmin,          test_compare,
+        test_to_int,       test_from_int,        test_fcvt,
+        test_frint,        test_fjcvtzs,         test_estimates,
+        test_fmov,         test_vector_arith,    test_vector_pairwise,
+        test_vector_misc,  test_undef,           test_half_arith,
+    };
 
-    tcase_set_timeout(tc, 600);
-    tcase_add_loop_test(tc, test_host_arith, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_nan_propagation, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_fma_special, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_underflow_fz, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_maxmin, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_compare, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_to_int, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_from_int, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_fcvt, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_frint, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_fjcvtzs, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_estimates, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_fmov, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_vector_arith, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_vector_pairwise, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_vector_misc, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_undef, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_half_arith, 0, A64_NCONFIGS);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return a64_run_suite("aarch64-fp", tests, sizeof(tests) / sizeof(tests[0]),
+                         A64_NCONFIGS)
+               ? EXIT_FAILURE
+               : EXIT_SUCCESS;
 }

@@ -1269,37 +1269,32 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("aarch64-ldst");
-    TCase *tc = tcase_create("ldst");
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {
+        test_gpr_loads,
+        test_gpr_stores,
+        test_sp_and_overlap,
+        test_literal_prfm,
+        test_tbi,
+        test_faults,
+        test_pairs,
+        test_vec_single,
+        test_vec_pairs,
+        test_exclusive,
+        test_exclusive_pair,
+        test_ordered,
+        test_lse,
+        test_cas,
+        test_casp,
+        test_vmult,
+        test_vsingle,
+        test_unpriv_unscaled,
+        test_features,
+        test_encodings,
+        test_undef,
+    };
 
-    tcase_set_timeout(tc, 300);
-    tcase_add_loop_test(tc, test_gpr_loads, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_gpr_stores, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_sp_and_overlap, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_literal_prfm, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_tbi, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_faults, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_pairs, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_vec_single, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_vec_pairs, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_exclusive, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_exclusive_pair, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_ordered, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_lse, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_cas, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_casp, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_vmult, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_vsingle, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_unpriv_unscaled, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_features, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_encodings, 0, A64_NCONFIGS);
-    tcase_add_loop_test(tc, test_undef, 0, A64_NCONFIGS);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return a64_run_suite("aarch64-ldst", tests,
+                         sizeof(tests) / sizeof(tests[0]), A64_NCONFIGS)
+               ? EXIT_FAILURE
+               : EXIT_SUCCESS;
 }
