@@ -49,6 +49,40 @@ typedef union AArch64Vec {
     uint8_t b[16];
 } __attribute__((aligned(16))) AArch64Vec;
 
+/* Lane i of size 1 << esz bytes (esz 0..3), zero-extended, and its
+ * store: the one accessor the SIMD and FP helpers share. */
+static inline uint64_t a64_lane_get(const AArch64Vec *v, int esz, int i)
+{
+    switch (esz) {
+    case 0:
+        return v->b[i];
+    case 1:
+        return v->h[i];
+    case 2:
+        return v->s[i];
+    default:
+        return v->d[i];
+    }
+}
+
+static inline void a64_lane_set(AArch64Vec *v, int esz, int i, uint64_t x)
+{
+    switch (esz) {
+    case 0:
+        v->b[i] = (uint8_t)x;
+        break;
+    case 1:
+        v->h[i] = (uint16_t)x;
+        break;
+    case 2:
+        v->s[i] = (uint32_t)x;
+        break;
+    default:
+        v->d[i] = x;
+        break;
+    }
+}
+
 /* FPCR bits this model implements (others read as zero). */
 enum {
     FPCR_FZ16 = 1u << 19,

@@ -12,6 +12,10 @@
 
 #include "target/aarch64/softfloat.h"
 
+/* Lane accessors (cpu.h), in this file's argument order. */
+#define vget(v, i, esz) a64_lane_get((v), (esz), (i))
+#define vset(v, i, esz, x) a64_lane_set((v), (esz), (i), (x))
+
 static uint64_t lane_op(A64FpSt *st, int op, int esz, uint32_t imm,
                         uint64_t a, uint64_t b, uint64_t c)
 {
@@ -127,32 +131,7 @@ const TCGHelperInfo a64_helper_fpop = {
                   TCG_TYPE_I64},
 };
 
-static uint64_t vget(const AArch64Vec *v, int i, int esz)
-{
-    switch (esz) {
-    case 1:
-        return v->h[i];
-    case 2:
-        return v->s[i];
-    default:
-        return v->d[i];
-    }
-}
 
-static void vset(AArch64Vec *v, int i, int esz, uint64_t x)
-{
-    switch (esz) {
-    case 1:
-        v->h[i] = (uint16_t)x;
-        break;
-    case 2:
-        v->s[i] = (uint32_t)x;
-        break;
-    default:
-        v->d[i] = x;
-        break;
-    }
-}
 
 /* Reduce(op, lanes [lo, lo + n)) as the pseudocode's halving recursion:
  * op(Reduce(lower half), Reduce(upper half)). */

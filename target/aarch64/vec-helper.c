@@ -9,40 +9,14 @@
  */
 #include "target/aarch64/vec-helper.h"
 
+/* Lane accessors (cpu.h), in this file's argument order. */
+#define lane_get(v, esz, i) a64_lane_get((v), (esz), (i))
+#define lane_set(v, esz, i, x) a64_lane_set((v), (esz), (i), (x))
+
 typedef __int128 i128;
 typedef unsigned __int128 u128;
 
-static inline uint64_t lane_get(const AArch64Vec *v, int esz, int i)
-{
-    switch (esz) {
-    case 0:
-        return v->b[i];
-    case 1:
-        return v->h[i];
-    case 2:
-        return v->s[i];
-    default:
-        return v->d[i];
-    }
-}
 
-static inline void lane_set(AArch64Vec *v, int esz, int i, uint64_t x)
-{
-    switch (esz) {
-    case 0:
-        v->b[i] = (uint8_t)x;
-        break;
-    case 1:
-        v->h[i] = (uint16_t)x;
-        break;
-    case 2:
-        v->s[i] = (uint32_t)x;
-        break;
-    default:
-        v->d[i] = x;
-        break;
-    }
-}
 
 static inline uint64_t emask(int esz)
 {

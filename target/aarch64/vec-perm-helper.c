@@ -13,39 +13,13 @@
 
 #include "target/aarch64/cpu.h"
 
+/* Lane accessors (cpu.h), in this file's argument order. */
+#define elem_get(v, i, esz) a64_lane_get((v), (esz), (i))
+#define elem_set(v, i, esz, x) a64_lane_set((v), (esz), (i), (x))
+
 #define NO_GLOBALS (TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS)
 
-static uint64_t elem_get(const AArch64Vec *v, int i, int esz)
-{
-    switch (esz) {
-    case 0:
-        return v->b[i];
-    case 1:
-        return v->h[i];
-    case 2:
-        return v->s[i];
-    default:
-        return v->d[i];
-    }
-}
 
-static void elem_set(AArch64Vec *v, int i, int esz, uint64_t x)
-{
-    switch (esz) {
-    case 0:
-        v->b[i] = (uint8_t)x;
-        break;
-    case 1:
-        v->h[i] = (uint16_t)x;
-        break;
-    case 2:
-        v->s[i] = (uint32_t)x;
-        break;
-    default:
-        v->d[i] = x;
-        break;
-    }
-}
 
 /* Sign-extend the low 8 << esz bits of x. */
 static int64_t sext(uint64_t x, int esz)
