@@ -638,6 +638,13 @@ START_TEST(test_alias)
         {"bif v0.8b, v0.8b, v0.8b", R_BIF, 0, 0, false},
         {"eor v0.16b, v0.16b, v0.16b", R_EOR, 0, 1, false},
         {"sqrshl v0.4s, v0.4s, v0.4s", R_SQRSHL, 2, 1, false},
+        /* the v128 translations, whole register and Q = 0 */
+        {"cmtst v0.16b, v0.16b, v0.16b", R_CMTST, 0, 1, false},
+        {"cmtst v0.4h, v0.4h, v0.4h", R_CMTST, 1, 0, false},
+        {"smax v0.4s, v0.4s, v0.4s", R_SMAX, 2, 1, false},
+        {"smin v0.8b, v0.8b, v0.8b", R_SMIN, 0, 0, false},
+        {"umax v0.8h, v0.8h, v0.8h", R_UMAX, 1, 1, false},
+        {"umin v0.2s, v0.2s, v0.2s", R_UMIN, 2, 0, false},
         {"uminp v0.16b, v0.16b, v0.16b", R_UMINP, 0, 1, true},
         {"addp v0.2d, v0.2d, v0.2d", R_ADDP, 3, 1, true},
     };
