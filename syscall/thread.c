@@ -31,8 +31,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
-#include <signal.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +57,7 @@
 #define G_CLONE_CHILD_SETTID 0x01000000ull
 #define G_CLONE_IO 0x80000000ull
 #define G_THREAD_FLAGS                                                         \
-    (G_CLONE_VM | G_CLONE_FS | G_CLONE_FILES | G_CLONE_SIGHAND |              \
+    (G_CLONE_VM | G_CLONE_FS | G_CLONE_FILES | G_CLONE_SIGHAND |               \
      G_CLONE_THREAD | G_CLONE_SYSVSEM | G_CLONE_SETTLS |                       \
      G_CLONE_PARENT_SETTID | G_CLONE_CHILD_CLEARTID | G_CLONE_DETACHED |       \
      G_CLONE_CHILD_SETTID | G_CLONE_IO)
@@ -127,6 +127,9 @@ int64_t sys_set_robust_list(SyscallCtx *c, const uint64_t *a)
 int64_t sys_get_robust_list(SyscallCtx *c, const uint64_t *a)
 {
     pid_t pid = (pid_t)a[0];
+    if (pid < 0) {
+        return -ESRCH;
+    }
     if (pid != 0 && pid != gettid()) {
         /* Another thread's records live in its thread-local storage. */
         return kill(pid, 0) == 0 || errno == EPERM ? -EPERM : -ESRCH;
@@ -165,8 +168,8 @@ static void futex_death(uint64_t addr, uint32_t tid, bool pi, bool pending)
             return;
         }
         uint32_t mval = (uval & G_FUTEX_WAITERS) | G_FUTEX_OWNER_DIED;
-        if (__atomic_compare_exchange_n(p, &uval, mval, false,
-                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+        if (__atomic_compare_exchange_n(p, &uval, mval, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST)) {
             break;
         }
     }

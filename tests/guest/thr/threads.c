@@ -131,8 +131,8 @@ static void test_pingpong(void)
     check(pthread_create(&b, NULL, pinger, (void *)1) == 0, "create pong");
     pthread_join(a, NULL);
     pthread_join(b, NULL);
-    printf("ping-pong: %d pings, %d pongs, turn %d\n", pp_count[0],
-           pp_count[1], pp_turn);
+    printf("ping-pong: %d pings, %d pongs, turn %d\n", pp_count[0], pp_count[1],
+           pp_turn);
 }
 
 /* ---- pthread_exit, detached threads, tids ---- */
@@ -509,8 +509,7 @@ static void test_futex(void)
         moved += r;
         sleep_ms(1);
     }
-    r = futex(&f1, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)(uintptr_t)1, &f2,
-              7);
+    r = futex(&f1, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)(uintptr_t)1, &f2, 7);
     printf("futex cmp_requeue: moved %ld, woken %d, wrong value %s\n", moved,
            __atomic_load_n(&woken_count, __ATOMIC_SEQ_CST), err_name(r));
     /* The waiters recheck f1 after a wake: release them through it. */
