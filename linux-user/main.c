@@ -312,6 +312,12 @@ static void cpu_loop(const UserArch *arch, CPUState *cpu)
     }
 }
 
+/* A new guest thread's host thread runs this (syscall/thread.c). */
+static void thread_cpu_loop(CPUState *cpu)
+{
+    cpu_loop(user_arch, cpu);
+}
+
 /* A size with an optional k/M/G suffix; exits with a one-line error. */
 static uint64_t parse_size(const char *what, const char *s)
 {
@@ -507,6 +513,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
         fprintf(stderr, "%s: internal error: syscall table\n", prog_name);
         exit(1);
     }
+    syscall_set_thread_runner(thread_cpu_loop);
     tcg_exec_init(0, backend);
     tcg_install_fault_handler();
     arch->set_fetch_check(fetch_ok);

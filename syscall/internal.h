@@ -95,6 +95,15 @@ void strace_exit(const SyscallDef *def, int64_t ret);
 /* process.c: called by exit/exit_group. */
 void sys_do_exit(CPUState *cpu, int status, bool group);
 
+/* thread.c: a thread-style clone (CLONE_VM without CLONE_VFORK) with the
+ * clone arguments in asm-generic (CLONE_BACKWARDS) order; the end of a
+ * thread (group: of the process); and the fork child's thread records. */
+int64_t sys_clone_thread(SyscallCtx *c, uint64_t flags, uint64_t newsp,
+                         uint64_t ptid, uint64_t tls, uint64_t ctid);
+_Noreturn void sys_thread_exit(CPUState *cpu, int status, bool group);
+void sys_thread_set_clear_tid(uint64_t addr);
+void sys_thread_fork_child(void);
+
 /*
  * Errors. Guest errno numbers are the asm-generic ones, which the x86-64
  * host uses too (checked in dispatch.c): the conversion is the identity,

@@ -1,13 +1,12 @@
 /*
- * Process and thread system calls: exit, identity (pids, uids, groups),
- * the per-thread records glibc sets up at start (set_tid_address,
- * set_robust_list, rseq), resource limits, uname, prctl, sysinfo,
- * affinity and getrandom.
+ * Process system calls: exit, identity (pids, uids, groups), rseq,
+ * resource limits, uname, prctl, sysinfo, affinity, getrandom, fork-style
+ * clone and wait4 (threads: syscall/thread.c).
  *
  * A guest thread is a host thread, so ids and most calls pass through.
  * Exceptions, and why:
- * - exit/exit_group call the CPU loop's hook (syscall_set_exit_hook): only
- *   it knows how to end a guest thread or process cleanly.
+ * - exit/exit_group end the thread or the process in syscall/thread.c
+ *   (or the CPU loop's hook, syscall_set_exit_hook, if one is set).
  * - rseq fails with ENOSYS: the kernel would register a host-layout area
  *   and write the host CPU number into guest memory behind our back;
  *   glibc falls back without it.
@@ -46,8 +45,7 @@ void sys_do_exit(CPUState *cpu, int status, bool group)
         exit_hook(cpu, status, group);
         return;
     }
-    /* One guest thread so far: ending it ends the process. */
-    exit(status & 0xff);
+    sys_thread_exit(cpu, status, group);
 }
 
 int64_t sys_exit(SyscallCtx *c, const uint64_t *a)
@@ -170,25 +168,6 @@ int64_t sys_getsid(SyscallCtx *c, const uint64_t *a)
 int64_t sys_setsid(SyscallCtx *c, const uint64_t *a)
 {
     return sys_ret(setsid());
-}
-
-/* Per-thread records, for the thread-exit and futex code to come. */
-static __thread uint64_t clear_child_tid;
-static __thread uint64_t robust_list_head;
-
-int64_t sys_set_tid_address(SyscallCtx *c, const uint64_t *a)
-{
-    clear_child_tid = a[0];
-    return gettid();
-}
-
-int64_t sys_set_robust_list(SyscallCtx *c, const uint64_t *a)
-{
-    if (a[1] != TARGET_ROBUST_LIST_HEAD_SIZE) {
-        return -EINVAL;
-    }
-    robust_list_head = a[0];
-    return 0;
 }
 
 int64_t sys_rseq(SyscallCtx *c, const uint64_t *a)
@@ -408,9 +387,8 @@ int64_t sys_getrandom(SyscallCtx *c, const uint64_t *a)
  * CLONE_VM|CLONE_VFORK (posix_spawn, vfork) it is approximated by a fork,
  * as qemu-user does: the child runs on its copy of memory, so the parent
  * does not wait for the child's exec and does not see errors the child
- * writes into shared memory. Threads (CLONE_VM without CLONE_VFORK) are a
- * later issue and get -ENOSYS, which glibc reports as a failed
- * pthread_create.
+ * writes into shared memory. Threads (CLONE_VM without CLONE_VFORK) are
+ * syscall/thread.c's.
  */
 #define G_CSIGNAL 0x000000ffull
 #define G_CLONE_VM 0x00000100ull
@@ -427,7 +405,7 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
 {
     uint64_t flags = a[0];
     if ((flags & G_CLONE_VM) && !(flags & G_CLONE_VFORK)) {
-        return -ENOSYS;
+        return sys_clone_thread(c, flags, a[1], a[2], a[3], a[4]);
     }
     if (flags & ~G_CLONE_FORK_FLAGS) {
         return -EINVAL;
@@ -443,6 +421,7 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
     }
     if (pid == 0) {
         tcg_exec_fork_child();
+        sys_thread_fork_child();
         int32_t tid = (int32_t)gettid();
         if (flags & G_CLONE_CHILD_SETTID) {
             guest_copy_to(a[4], &tid, sizeof(tid));
@@ -451,7 +430,7 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
             guest_copy_to(a[2], &tid, sizeof(tid));
         }
         if (flags & G_CLONE_CHILD_CLEARTID) {
-            clear_child_tid = a[4];
+            sys_thread_set_clear_tid(a[4]);
         }
         if (c->arch->clone_child) {
             c->arch->clone_child(c->cpu, a[1], flags & G_CLONE_SETTLS, a[3]);

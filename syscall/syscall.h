@@ -56,6 +56,12 @@ typedef struct SyscallArch {
                         uint64_t tls);
     /* The guest stack pointer (sigaltstack reports SS_ONSTACK from it). */
     uint64_t (*cpu_sp)(CPUState *cpu);
+    /* For a new thread (clone with CLONE_THREAD, from inside the system
+     * call): a new CPU with parent's registers, the system call's result
+     * register 0, no LR/SC or exclusive reservation, and fresh runtime
+     * state (cpu_init_common). clone_child then sets its stack and TLS.
+     * NULL: threads are not supported. Freed with free(). */
+    CPUState *(*cpu_clone)(CPUState *parent);
 } SyscallArch;
 
 /* The asm-generic tables, for per-arch SyscallArch definitions. */
@@ -89,6 +95,15 @@ const char *syscall_name(const SyscallArch *arch, int nr);
  */
 typedef void (*SyscallExitHook)(CPUState *cpu, int status, bool group);
 void syscall_set_exit_hook(SyscallExitHook hook);
+
+/*
+ * Guest threads (syscall/thread.c): clone runs a new thread's CPU on a new
+ * host thread by calling the runner, linux-user's CPU loop, which never
+ * returns; exit (the thread's) leaves it from inside the loop's system
+ * call. Without a runner, thread clones fail with ENOSYS.
+ */
+typedef void (*SyscallThreadRunner)(CPUState *cpu);
+void syscall_set_thread_runner(SyscallThreadRunner run);
 
 /*
  * -strace: one line per syscall on stderr, "PID name(args) = result",

@@ -14,7 +14,10 @@
  * cache path (main loop and helper_lookup_tb_ptr) takes no lock; a jump
  * out of generated code, from a helper or a signal handler, restores the
  * signal mask cpu_exec was entered with and releases the TB lock if this
- * thread held it.
+ * thread held it. With several threads, each run of generated code is
+ * bracketed by tb_exec_enter/leave, and a full code buffer is flushed by
+ * stopping the world (tb_flush_exclusive): a block found before a flush is
+ * never run after it, and is never chained or restored from after it.
  */
 #include "tcg/internal.h"
 #include "tcg/tcg-op.h"
@@ -42,6 +45,8 @@ static __thread TCGContext thread_ctx;
 static __thread bool thread_ctx_ready;
 static __thread const TargetOps *thread_ctx_ops;
 static __thread uint32_t thread_ctx_base_globals;
+/* This thread is between tb_exec_enter and tb_exec_leave. */
+static __thread bool in_code;
 
 /* The block-size limit the cached blocks were translated with: blocks are
  * keyed by (pc, flags) only, so a change (singlestep) needs a flush. */
@@ -55,6 +60,15 @@ TCGContext *tcg_thread_context(void)
         thread_ctx_ready = true;
     }
     return &thread_ctx;
+}
+
+void tcg_exec_thread_exit(void)
+{
+    if (thread_ctx_ready) {
+        tcg_context_free(&thread_ctx);
+        thread_ctx_ready = false;
+        thread_ctx_ops = NULL;
+    }
 }
 
 /*
@@ -169,23 +183,24 @@ static void log_out_asm(const TCGBackend *be, const TranslationBlock *tb)
     funlockfile(f);
 }
 
-/* Make room by flushing; a block that fails again in an empty buffer
- * can never be translated. */
-static void flush_for_retry(bool *flushed, uint64_t pc, const char *what)
+/* Out of room: ask for a flush, which the caller completes outside the
+ * TB lock. A block that fails in an empty buffer can never be
+ * translated. */
+static void flush_for_retry(uint64_t pc, const char *what)
 {
-    if (*flushed) {
+    if (tb_region_empty_locked()) {
         fprintf(stderr,
                 "vemu: the block at guest pc 0x%" PRIx64
                 " does not fit in an empty %s\n",
                 pc, what);
         abort();
     }
-    *flushed = true;
-    tb_flush_locked();
+    tb_request_flush_locked();
 }
 
-/* Translate the block at (pc, flags) and publish it. Caller holds the TB
- * lock and runs no generated code. */
+/* Translate the block at (pc, flags) and publish it, or return NULL when
+ * a flush must make room first. Caller holds the TB lock and runs no
+ * generated code. */
 /*
  * Every block starts by testing cpu->exit_request, so a guest spinning in
  * chained blocks still returns to the main loop promptly. Added here rather
@@ -217,13 +232,12 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
     const TCGBackend *be = tb_region_backend();
     TCGContext *s = context_for(cpu->ops);
     int max_insns = effective_max_insns(cpu);
-    bool flushed = false;
 
     for (;;) {
         TranslationBlock *tb = tb_alloc_locked(pc, flags);
         if (!tb) {
-            flush_for_retry(&flushed, pc, "block arena");
-            continue;
+            flush_for_retry(pc, "block arena");
+            return NULL;
         }
         tcg_func_start(s);
         cpu->ops->translate(cpu, s, tb, max_insns);
@@ -246,12 +260,12 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         ptrdiff_t size = be->gen_code(s, tb, rw, rx, avail);
         if (size < 0) {
             /* Retranslate from scratch: the IR embeds tb's address. */
-            flush_for_retry(&flushed, pc, "code buffer");
-            continue;
+            flush_for_retry(pc, "code buffer");
+            return NULL;
         }
         if (!tb_commit_locked(tb, (size_t)size, s)) {
-            flush_for_retry(&flushed, pc, "metadata arena");
-            continue;
+            flush_for_retry(pc, "metadata arena");
+            return NULL;
         }
         tb_stats_add_ops(count_ops(s));
         if (tcg_log_mask & TCG_LOG_OUT_ASM) {
@@ -282,15 +296,21 @@ TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint32_t flags)
     if (tb) {
         return tb;
     }
-    tb = tb_htable_lookup(pc, flags);
-    if (!tb) {
-        tb_lock();
-        /* Another thread may have translated it meanwhile. */
+    for (;;) {
         tb = tb_htable_lookup(pc, flags);
         if (!tb) {
-            tb = tb_gen_code(cpu, pc, flags);
+            tb_lock();
+            /* Another thread may have translated it meanwhile. */
+            tb = tb_htable_lookup(pc, flags);
+            if (!tb) {
+                tb = tb_gen_code(cpu, pc, flags);
+            }
+            tb_unlock();
         }
-        tb_unlock();
+        if (tb) {
+            break;
+        }
+        tb_flush_exclusive();
     }
     __atomic_store_n(&cpu->tb_jmp_cache[h], tb, __ATOMIC_RELEASE);
     return tb;
@@ -307,6 +327,10 @@ static void log_exec(const TranslationBlock *tb)
  * pull the code out from under the caller. */
 const void *helper_lookup_tb_ptr(CPUState *cpu)
 {
+    /* A flush waits for this thread: back to the main loop. */
+    if (tb_flush_pending()) {
+        return tcg_code_gen_epilogue;
+    }
     uint64_t pc;
     uint32_t flags;
     cpu->ops->get_tb_cpu_state(cpu, &pc, &flags);
@@ -346,11 +370,14 @@ static void sync_max_insns(const CPUState *cpu)
     tb_lock();
     if (cached_max_insns != want) {
         if (cached_max_insns != 0) {
-            tb_flush_locked();
+            tb_request_flush_locked();
         }
         cached_max_insns = want;
     }
     tb_unlock();
+    if (tcg_exec_depth == 0) {
+        tb_flush_exclusive();
+    }
 }
 
 int cpu_exec(CPUState *cpu)
@@ -371,12 +398,17 @@ int cpu_exec(CPUState *cpu)
     if (sigsetjmp(cpu->jmp_env, 1) != 0) {
         tcg_exec_depth = outer_depth;
         tb_lock_reset_after_longjmp();
+        if (outer_depth == 0 && in_code) {
+            in_code = false;
+            tb_exec_leave();
+        }
         current_cpu = outer_cpu;
         return cpu->exception_index;
     }
 
     sync_max_insns(cpu);
     TranslationBlock *last = NULL;
+    uint64_t last_gen = 0;
     int last_exit = 0;
     for (;;) {
         if (cpu->exit_request) {
@@ -384,12 +416,10 @@ int cpu_exec(CPUState *cpu)
             current_cpu = outer_cpu;
             return EXCP_INTERRUPT;
         }
-        if (tb_flush_pending()) {
-            tb_lock();
-            if (tb_flush_pending()) {
-                tb_flush_locked();
-            }
-            tb_unlock();
+        /* Nested runs leave the flush to the outermost main loop. */
+        bool outer = tcg_exec_depth == 0;
+        if (outer && tb_flush_pending()) {
+            tb_flush_exclusive();
             last = NULL;
         }
 
@@ -398,9 +428,21 @@ int cpu_exec(CPUState *cpu)
         cpu->ops->get_tb_cpu_state(cpu, &pc, &flags);
         uint64_t gen = tb_flush_count();
         TranslationBlock *tb = tb_lookup(cpu, pc, flags);
-        if (last && tb_flush_count() == gen) {
-            /* Without a flush in between, last still names its block. */
-            tb_add_jump(last, last_exit, tb);
+        if (last && last_gen == gen) {
+            /* Without a flush since last ran, it still names its block;
+             * tb_add_jump checks again under the lock. */
+            tb_add_jump(last, last_exit, tb, gen);
+        }
+        if (outer) {
+            tb_exec_enter();
+            in_code = true;
+            if (tb_flush_count() != gen) {
+                /* Flushed after the lookup: tb is gone. */
+                in_code = false;
+                tb_exec_leave();
+                last = NULL;
+                continue;
+            }
         }
         if (tcg_log_mask & TCG_LOG_EXEC) {
             log_exec(tb);
@@ -414,11 +456,17 @@ int cpu_exec(CPUState *cpu)
         last = last_exit < 2
                    ? (TranslationBlock *)(v & ~(uintptr_t)TB_EXIT_MASK)
                    : NULL;
+        last_gen = gen;
         if (last_exit == TB_EXIT_REQUESTED) {
-            /* Entered by a chained jump, which does not store the pc. */
+            /* Entered by a chained jump, which does not store the pc.
+             * Before leaving: a flush may reuse the metadata. */
             TranslationBlock *req =
                 (TranslationBlock *)(v & ~(uintptr_t)TB_EXIT_MASK);
             cpu->ops->restore_state(cpu, &req->insn_data[0]);
+        }
+        if (outer) {
+            in_code = false;
+            tb_exec_leave();
         }
     }
 }

@@ -224,6 +224,10 @@ void tb_flush(void);
  * with no generated code on the stack (from the CPU loop's syscall). */
 void tcg_exec_fork_child(void);
 
+/* A thread that ran guest code is about to end: free its translation
+ * context (each thread gets one on first use). */
+void tcg_exec_thread_exit(void);
+
 /* Statistics, for tests and benchmarks. */
 typedef struct TCGStats {
     uint64_t tb_translated;

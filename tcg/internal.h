@@ -81,6 +81,8 @@ const TCGBackend *tb_region_backend(void);
 /* A fresh block for (pc, flags), still invalid and unpublished, or NULL
  * when the block arena is full (the caller flushes and retries). locked */
 TranslationBlock *tb_alloc_locked(uint64_t pc, uint32_t flags);
+/* Nothing is allocated since the last flush. locked */
+bool tb_region_empty_locked(void);
 /* Where the next block's code goes. locked */
 void tb_code_area_locked(uint8_t **rw, const uint8_t **rx, size_t *avail);
 /* Record code_size bytes of code for tb (from tb_code_area) and the
@@ -90,17 +92,27 @@ bool tb_commit_locked(TranslationBlock *tb, size_t code_size, TCGContext *s);
 
 /* Lock-free lookup of a valid block in the global table. */
 TranslationBlock *tb_htable_lookup(uint64_t pc, uint32_t flags);
-/* Chain exit n of from to to, if both are still valid and the exit is
- * not chained yet. */
-void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to);
+/* Chain exit n of from to to, if both are still valid, the exit is not
+ * chained yet, no flush is pending and none happened since flush count
+ * gen (when both blocks were known valid). */
+void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to,
+                 uint64_t gen);
 
-/* Drop everything now; the caller guarantees no generated code of any
- * thread is running. locked */
-void tb_flush_locked(void);
+/* Invalidate every block and mark a flush pending (tb_flush_pending);
+ * tb_flush_exclusive reclaims the buffer later. locked */
+void tb_request_flush_locked(void);
+/* If a flush is pending: wait until no thread runs generated code (new
+ * entries wait too), reclaim the buffer, let everyone go on. Only from
+ * the main loop: not inside generated code, without the TB lock. */
+void tb_flush_exclusive(void);
+/* Bracket every run of generated code at depth 0 (backend->exec), also
+ * when it is left by siglongjmp. enter waits while a flush is under way. */
+void tb_exec_enter(void);
+void tb_exec_leave(void);
 /* Number of flushes so far, to notice that block pointers went stale. */
 uint64_t tb_flush_count(void);
-/* A flush requested from inside generated code: every block has been
- * invalidated, the buffer is reset by the main loop (tb_flush_pending). */
+/* A flush is requested and not done yet: every block has been
+ * invalidated, the buffer is reset by tb_flush_exclusive. */
 bool tb_flush_pending(void);
 /* Count ops handed to a backend. locked */
 void tb_stats_add_ops(uint64_t n);

@@ -5,10 +5,9 @@
  * jump chaining and flushing.
  *
  * Relies on: callers holding tb_lock for every *_locked function; the
- * backend's init and set_jmp_target; a full flush (tb_flush_locked) only
- * happening while no generated code is on any stack, which the main loop
- * guarantees for a single thread (tb_flush defers the reclaim when it is
- * called from a helper).
+ * backend's init and set_jmp_target; the main loop bracketing every run of
+ * generated code with tb_exec_enter/tb_exec_leave, so that a full flush
+ * can wait until no thread runs generated code (tb_flush_exclusive).
  *
  * Guarantees:
  *  - Code is never writable and executable at the same address: one memfd
@@ -95,6 +94,25 @@ static TBRegion region = {
     .lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP,
 };
 static __thread int lock_depth;
+
+/*
+ * Stop the world for a flush. running counts the threads inside generated
+ * code (entered at depth 0); a flusher sets exclusive and waits for it to
+ * drop to zero, while threads about to enter wait for exclusive to clear.
+ * Both sides write their flag, then read the other's, sequentially
+ * consistent, so at least one of them sees the other. The flusher never
+ * holds the TB lock while it waits: a thread inside generated code may
+ * need it (an invalidation from a write fault) before it can leave.
+ */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int running;
+    bool exclusive;
+} world = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .cond = PTHREAD_COND_INITIALIZER,
+};
 
 ptrdiff_t tcg_splitwx_diff;
 
@@ -339,7 +357,8 @@ static void jmp_list_remove(TranslationBlock *dest, TranslationBlock *src,
     assert(!"chained jump missing from its destination's list");
 }
 
-void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to)
+void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to,
+                 uint64_t gen)
 {
     assert(n == 0 || n == 1);
     /* Cheap unlocked filter: most exits that reach here are chainable,
@@ -350,7 +369,11 @@ void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to)
         return;
     }
     tb_lock();
-    if (!from->invalid && !to->invalid && !from->jmp_dest[n]) {
+    /* No chaining while a flush waits for threads to leave generated
+     * code: a new chained loop could keep one inside for ever. A flush
+     * since gen may have reused either slot. */
+    if (!from->invalid && !to->invalid && !from->jmp_dest[n] &&
+        !region.flush_pending && region.flush_count == gen) {
         region.backend->set_jmp_target(from, n, to);
         __atomic_store_n(&from->jmp_dest[n], to, __ATOMIC_RELEASE);
         from->jmp_list_next[n] = to->jmp_list_head;
@@ -377,6 +400,12 @@ TranslationBlock *tb_alloc_locked(uint64_t pc, uint32_t flags)
         .page_addr = {UINT64_MAX, UINT64_MAX},
     };
     return tb;
+}
+
+bool tb_region_empty_locked(void)
+{
+    return region.nb_tbs == 0 && region.meta_off == 0 &&
+           region.code_off == region.code_start;
 }
 
 void tb_code_area_locked(uint8_t **rw, const uint8_t **rx, size_t *avail)
@@ -597,22 +626,21 @@ static void drop_all_locked(void)
     }
 }
 
-void tb_flush_locked(void)
+/*
+ * First half of a flush, usable anywhere (from a helper, with other
+ * threads running): every block is invalidated, so it is unhashed and
+ * unchained and nothing new enters old code; running threads leave it at
+ * their next block exit. The buffer is reclaimed by tb_flush_exclusive
+ * from a main loop once no thread runs generated code.
+ */
+void tb_request_flush_locked(void)
 {
-    assert(tcg_exec_depth == 0 &&
-           "full flush while generated code is on the stack");
-    drop_all_locked();
-    region.stats.tb_flushes++;
+    for (size_t i = 0; i < region.nb_tbs; i++) {
+        tb_invalidate_locked(&region.tbs[i]);
+    }
+    __atomic_store_n(&region.flush_pending, true, __ATOMIC_SEQ_CST);
 }
 
-/*
- * The runtime only flushes from the main loop, where this thread runs no
- * generated code. A helper asking for a flush gets one in two steps: every
- * block is invalidated now (unhashed and unchained, so nothing new enters
- * old code), and the buffer is reclaimed when control is back in the main
- * loop. With several guest threads a flush would also need every other
- * thread out of generated code; that exclusivity is future work.
- */
 void tb_flush(void)
 {
     tb_lock();
@@ -620,15 +648,72 @@ void tb_flush(void)
         tb_unlock();
         return;
     }
-    if (tcg_exec_depth > 0) {
-        for (size_t i = 0; i < region.nb_tbs; i++) {
-            tb_invalidate_locked(&region.tbs[i]);
+    tb_request_flush_locked();
+    tb_unlock();
+    /* From a helper, or with the lock held further up, the main loop
+     * finishes the flush. */
+    if (tcg_exec_depth == 0 && lock_depth == 0) {
+        tb_flush_exclusive();
+    }
+}
+
+void tb_exec_enter(void)
+{
+    for (;;) {
+        __atomic_add_fetch(&world.running, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&world.exclusive, __ATOMIC_SEQ_CST)) {
+            return;
         }
-        __atomic_store_n(&region.flush_pending, true, __ATOMIC_RELEASE);
-    } else {
-        tb_flush_locked();
+        /* A flush is under way: step back and wait for its end. */
+        pthread_mutex_lock(&world.lock);
+        __atomic_sub_fetch(&world.running, 1, __ATOMIC_SEQ_CST);
+        pthread_cond_broadcast(&world.cond);
+        while (__atomic_load_n(&world.exclusive, __ATOMIC_SEQ_CST)) {
+            pthread_cond_wait(&world.cond, &world.lock);
+        }
+        pthread_mutex_unlock(&world.lock);
+    }
+}
+
+void tb_exec_leave(void)
+{
+    __atomic_sub_fetch(&world.running, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&world.exclusive, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&world.lock);
+        pthread_cond_broadcast(&world.cond);
+        pthread_mutex_unlock(&world.lock);
+    }
+}
+
+void tb_flush_exclusive(void)
+{
+    if (!tb_flush_pending()) {
+        return; /* the common case, without the lock */
+    }
+    assert(tcg_exec_depth == 0 && lock_depth == 0 &&
+           "stop-the-world flush from inside generated code or the TB lock");
+    pthread_mutex_lock(&world.lock);
+    /* Another thread's flush first; it may well be this one's. */
+    while (world.exclusive) {
+        pthread_cond_wait(&world.cond, &world.lock);
+    }
+    if (!tb_flush_pending()) {
+        pthread_mutex_unlock(&world.lock);
+        return;
+    }
+    __atomic_store_n(&world.exclusive, true, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&world.running, __ATOMIC_SEQ_CST) > 0) {
+        pthread_cond_wait(&world.cond, &world.lock);
+    }
+    tb_lock();
+    if (tb_flush_pending()) {
+        drop_all_locked();
+        region.stats.tb_flushes++;
     }
     tb_unlock();
+    __atomic_store_n(&world.exclusive, false, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&world.cond);
+    pthread_mutex_unlock(&world.lock);
 }
 
 bool tb_flush_pending(void)
@@ -641,6 +726,45 @@ uint64_t tb_flush_count(void)
     return __atomic_load_n(&region.flush_count, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * fork(2) copies only the calling thread: a TB lock another thread held
+ * at that moment would stay taken in the child for ever, and the tables
+ * could be half-updated. Hold the lock across the fork. Registered after
+ * linux-user's guest memory lock (tb_region_init runs after
+ * guest_mem_init), so the prepare handlers, which run in reverse order,
+ * take the TB lock first: the translator's order.
+ */
+static void fork_prepare(void)
+{
+    tb_lock();
+}
+
+static void fork_parent(void)
+{
+    tb_unlock();
+}
+
+static void fork_child(void)
+{
+    pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+    pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t wcond = PTHREAD_COND_INITIALIZER;
+    region.lock = fresh;
+    lock_depth = 0;
+    /* The other threads, and whatever they were doing, are gone. */
+    world.lock = wlock;
+    world.cond = wcond;
+    world.running = 0;
+    world.exclusive = false;
+}
+
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void register_atfork(void)
+{
+    pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
 /* Set-up. */
 
 void tb_region_init(size_t code_size, const TCGBackend *backend)
@@ -649,6 +773,7 @@ void tb_region_init(size_t code_size, const TCGBackend *backend)
     size_t size =
         align_up(code_size ? code_size : DEFAULT_CODE_SIZE, (size_t)page);
 
+    pthread_once(&atfork_once, register_atfork);
     tb_lock();
     /* Everything translated so far goes, whatever changes below. */
     drop_all_locked();
@@ -769,6 +894,8 @@ void tcg_exec_fork_child(void)
     if (!be || !size) {
         return;
     }
+    /* A raw clone runs no atfork handler: start from a clean state. */
+    fork_child();
     region.fork_child = true;
     tb_region_init(size, be);
 }

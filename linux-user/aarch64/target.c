@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "linux-user/aarch64/target-signal.h"
@@ -45,6 +46,23 @@ static void aarch64_clone_child(CPUState *cs, uint64_t newsp, bool settls,
 }
 
 static const char *aarch64_cpuinfo(void);
+
+/* A new thread's CPU: the parent's registers, x0 = 0 (clone's result in
+ * the child), the exclusive monitor open. */
+static CPUState *aarch64_cpu_clone(CPUState *parent)
+{
+    AArch64CPU *cpu = aligned_alloc(16, sizeof(*cpu));
+    if (!cpu) {
+        return NULL;
+    }
+    memcpy(cpu, parent, sizeof(*cpu));
+    cpu_init_common(&cpu->parent, parent->ops);
+    cpu->parent.singlestep = parent->singlestep;
+    cpu->parent.max_insns = parent->max_insns;
+    cpu->xregs[0] = 0;
+    cpu->excl_size = A64_EXCL_NONE;
+    return &cpu->parent;
+}
 
 /* arm64 moves four open flags away from the asm-generic values
  * (arch/arm64/include/uapi/asm/fcntl.h): O_DIRECTORY 040000, O_NOFOLLOW
@@ -81,6 +99,7 @@ static SyscallArch aarch64_sys = {
     .minsigstksz = 5120,
     .clone_child = aarch64_clone_child,
     .cpu_sp = aarch64_cpu_sp,
+    .cpu_clone = aarch64_cpu_clone,
     .cpuinfo = aarch64_cpuinfo,
 };
 

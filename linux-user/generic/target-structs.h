@@ -321,7 +321,36 @@ typedef struct target_stack {
 TARGET_CHECK(target_stack, ss_size, 16);
 TARGET_SIZE(target_stack, 24);
 
+/* struct robust_list_head (uapi linux/futex.h): list and list_op_pending
+ * are guest addresses of struct robust_list, whose first word is next. */
+typedef struct target_robust_list_head {
+    uint64_t list;
+    int64_t futex_offset;
+    uint64_t list_op_pending;
+} target_robust_list_head;
+TARGET_CHECK(target_robust_list_head, list_op_pending, 16);
+TARGET_SIZE(target_robust_list_head, 24);
+
 /* struct robust_list_head: the size set_robust_list insists on. */
 #define TARGET_ROBUST_LIST_HEAD_SIZE 24
+
+/* struct clone_args (uapi linux/sched.h) up to CLONE_ARGS_SIZE_VER2;
+ * callers may pass the first 64 bytes (VER0) or 80 (VER1). */
+typedef struct target_clone_args {
+    uint64_t flags;
+    uint64_t pidfd;
+    uint64_t child_tid;
+    uint64_t parent_tid;
+    uint64_t exit_signal;
+    uint64_t stack;
+    uint64_t stack_size;
+    uint64_t tls;
+    uint64_t set_tid;
+    uint64_t set_tid_size;
+    uint64_t cgroup;
+} target_clone_args;
+TARGET_CHECK(target_clone_args, tls, 56);
+TARGET_SIZE(target_clone_args, 88);
+#define TARGET_CLONE_ARGS_SIZE_VER0 64
 
 #endif

@@ -9,6 +9,7 @@
 #include <elf.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "linux-user/riscv64/target-signal.h"
 #include "linux-user/user-arch.h"
@@ -51,10 +52,28 @@ static void riscv_clone_child(CPUState *cs, uint64_t newsp, bool settls,
 
 static uint64_t riscv_cpu_sp(CPUState *cs);
 
+/* A new thread's CPU: the parent's registers, a0 = 0 (clone's result in
+ * the child), no LR reservation. */
+static CPUState *riscv_cpu_clone(CPUState *parent)
+{
+    RISCVCPU *cpu = malloc(sizeof(*cpu));
+    if (!cpu) {
+        return NULL;
+    }
+    memcpy(cpu, parent, sizeof(*cpu));
+    cpu_init_common(&cpu->parent, parent->ops);
+    cpu->parent.singlestep = parent->singlestep;
+    cpu->parent.max_insns = parent->max_insns;
+    cpu->gpr[10] = 0;
+    cpu->load_res = RISCV_NO_RESERVATION;
+    return &cpu->parent;
+}
+
 static SyscallArch riscv_sys = {
     .machine = "riscv64",
     .clone_child = riscv_clone_child,
     .cpu_sp = riscv_cpu_sp,
+    .cpu_clone = riscv_cpu_clone,
 };
 
 static CPUState *riscv_cpu_new(void)
