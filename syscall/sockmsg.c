@@ -262,9 +262,12 @@ static int msg_to_host(HostMsg *m, const target_msghdr *t, bool recv)
             m->h.msg_namelen = sizeof(m->addr);
         }
     } else if (t->msg_name && t->msg_namelen) {
+        /* Longer names are cut to sockaddr_storage, not refused. */
+        uint32_t len = (uint32_t)t->msg_namelen < TARGET_SOCKADDR_MAX
+                           ? (uint32_t)t->msg_namelen
+                           : TARGET_SOCKADDR_MAX;
         socklen_t hlen;
-        int r = sock_get_addr(t->msg_name, (uint32_t)t->msg_namelen, &m->addr,
-                              &hlen);
+        int r = sock_get_addr(t->msg_name, len, &m->addr, &hlen);
         if (r < 0) {
             return r;
         }

@@ -198,11 +198,12 @@ int64_t sys_setsockopt(SyscallCtx *c, const uint64_t *a)
     const SockOpt *o = find_opt((int)a[1], (int)a[2]);
     uint64_t addr = a[3];
     int32_t len = (int32_t)a[4];
-    if (!o) {
-        return -ENOPROTOOPT;
-    }
+    /* The kernel checks the length before it looks at the option. */
     if (len < 0) {
         return -EINVAL;
+    }
+    if (!o) {
+        return -ENOPROTOOPT;
     }
     switch (o->kind) {
     case OPT_INT:
@@ -275,11 +276,11 @@ int64_t sys_getsockopt(SyscallCtx *c, const uint64_t *a)
     if (guest_copy_from(&len, lenp, sizeof(len)) != 0) {
         return -EFAULT;
     }
-    if (!o) {
-        return -ENOPROTOOPT;
-    }
     if (len < 0) {
         return -EINVAL;
+    }
+    if (!o) {
+        return -ENOPROTOOPT;
     }
     uint8_t out[OPT_BUF_MAX];
     size_t outlen;

@@ -217,6 +217,17 @@ static void test_udp(void)
     struct iovec out[3] = {{"abc", 3}, {"", 0}, {"defgh", 5}};
     struct msghdr m = {.msg_name = &ba, .msg_namelen = sizeof(ba),
                        .msg_iov = out, .msg_iovlen = 3};
+    /* Too long a name: sendto refuses it, sendmsg cuts it. */
+    struct sockaddr_storage bigname[2];
+    memset(bigname, 0, sizeof(bigname));
+    memcpy(bigname, &ba, sizeof(ba));
+    printf("udp: sendto with a 200-byte name %s\n",
+           res(sendto(a, "x", 1, 0, (struct sockaddr *)bigname, 200)));
+    struct msghdr big = {.msg_name = bigname, .msg_namelen = 200,
+                         .msg_iov = out, .msg_iovlen = 1};
+    printf("udp: sendmsg with a 200-byte name %s\n", res(sendmsg(a, &big, 0)));
+    CHECK(poll(&pfd, 1, 5000) == 1);
+    CHECK(recv(b, buf, sizeof(buf), 0) == 3);
     CHECK(sendmsg(a, &m, 0) == 8);
     CHECK(poll(&pfd, 1, 5000) == 1);
     char p1[2], p2[10];
@@ -495,6 +506,13 @@ static void test_sockopt(void)
     gl = (socklen_t)-1;
     printf("opt: negative length %s\n",
            res(getsockopt(s, SOL_SOCKET, SO_RCVBUF, &g, &gl)));
+    gl = (socklen_t)-1;
+    printf("opt: unknown option, negative length %s\n",
+           res(getsockopt(s, SOL_SOCKET, 9999, &g, &gl)));
+    printf("opt: set unknown option, negative length %s\n",
+           res(setsockopt(s, SOL_SOCKET, 9999, &g, (socklen_t)-1)));
+    printf("opt: set unknown option %s\n",
+           res(setsockopt(s, SOL_SOCKET, 9999, &g, sizeof(g))));
     close(s);
 
     int s6 = socket(AF_INET6, SOCK_STREAM, 0);
