@@ -124,9 +124,9 @@ static int64_t epoll_wait_common(const uint64_t *a, int timeout_ms,
     }
     int n = max < EPOLL_BATCH ? max : EPOLL_BATCH;
     struct epoll_event h[EPOLL_BATCH];
-    long r = ts ? syscall(SYS_epoll_pwait2, (int)a[0], h, n, ts, NULL, 8)
-                : syscall(SYS_epoll_pwait, (int)a[0], h, n, timeout_ms, NULL,
-                          8);
+    long r =
+        ts ? syscall(SYS_epoll_pwait2, (int)a[0], h, n, ts, NULL, 8)
+           : syscall(SYS_epoll_pwait, (int)a[0], h, n, timeout_ms, NULL, 8);
     if (r < 0) {
         return sys_errno();
     }

@@ -66,8 +66,7 @@ extern const SyscallFlag sock_type_flags[];
 /* files.c: guest iovec array -> host iovecs over checked guest memory
  * (count, or -EINVAL/-EFAULT/-ENOMEM; free *out after). */
 struct iovec;
-int sys_get_iovec(uint64_t addr, int64_t count, bool write,
-                  struct iovec **out);
+int sys_get_iovec(uint64_t addr, int64_t count, bool write, struct iovec **out);
 
 /* event.c: a read of n bytes from a signalfd into guest memory at addr
  * (records converted), or -ENOTSUP when fd is no signalfd. */

@@ -80,8 +80,7 @@ int64_t sys_pselect6(SyscallCtx *c, const uint64_t *a)
         }
     }
     /* The raw call, so that the kernel's time left reaches ts. */
-    long r = syscall(SYS_pselect6, nfds, sets[0], sets[1], sets[2], tsp,
-                     NULL);
+    long r = syscall(SYS_pselect6, nfds, sets[0], sets[1], sets[2], tsp, NULL);
     ret = r < 0 ? sys_errno() : r;
     if (r >= 0) {
         for (int i = 0; i < 3; i++) {

@@ -9,8 +9,8 @@
  * for socket names that the guest and host programs share.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <linux/netlink.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -20,8 +20,7 @@
 _Static_assert(sizeof(struct sockaddr_storage) == TARGET_SOCKADDR_MAX,
                "host sockaddr_storage is not 128 bytes");
 _Static_assert(sizeof(struct sockaddr_in) == sizeof(target_sockaddr_in) &&
-                   sizeof(struct sockaddr_in6) ==
-                       sizeof(target_sockaddr_in6) &&
+                   sizeof(struct sockaddr_in6) == sizeof(target_sockaddr_in6) &&
                    sizeof(struct sockaddr_un) == sizeof(target_sockaddr_un) &&
                    sizeof(struct sockaddr_nl) == sizeof(target_sockaddr_nl),
                "host sockaddr sizes differ: lengths would need mapping");

@@ -121,8 +121,8 @@ int64_t sys_shutdown(SyscallCtx *c, const uint64_t *a)
 static int64_t do_accept(uint64_t fd, uint64_t addr, uint64_t lenp,
                          uint64_t flags)
 {
-    if ((uint32_t)flags & ~(uint32_t)(TARGET_SOCK_NONBLOCK |
-                                      TARGET_SOCK_CLOEXEC)) {
+    if ((uint32_t)flags &
+        ~(uint32_t)(TARGET_SOCK_NONBLOCK | TARGET_SOCK_CLOEXEC)) {
         return -EINVAL;
     }
     int hflags = (int)sys_flags_to_host(sock_type_flags, (uint32_t)flags);
@@ -221,9 +221,9 @@ int64_t sys_recvfrom(SyscallCtx *c, const uint64_t *a)
     }
     struct sockaddr_storage h = {.ss_family = AF_UNSPEC};
     socklen_t hlen = sizeof(h);
-    ssize_t n = recvfrom((int)a[0], buf, a[2], (int)a[3],
-                         a[4] ? (struct sockaddr *)&h : NULL,
-                         a[4] ? &hlen : NULL);
+    ssize_t n =
+        recvfrom((int)a[0], buf, a[2], (int)a[3],
+                 a[4] ? (struct sockaddr *)&h : NULL, a[4] ? &hlen : NULL);
     if (n < 0) {
         return sys_errno();
     }

@@ -73,8 +73,8 @@ static int cmsg_sol_socket_kind(int type)
 
 /* One control message payload, guest to host (to_host) or back; n bytes
  * (the same size on both sides). */
-static void cmsg_convert(int level, int type, uint8_t *dst,
-                         const uint8_t *src, size_t n, bool to_host)
+static void cmsg_convert(int level, int type, uint8_t *dst, const uint8_t *src,
+                         size_t n, bool to_host)
 {
     int kind = level == TARGET_SOL_SOCKET ? cmsg_sol_socket_kind(type) : 0;
     switch (kind) {
@@ -203,8 +203,8 @@ static int64_t control_to_target(HostMsg *m, int *flags)
     for (struct cmsghdr *hc = CMSG_FIRSTHDR(&m->h); hc;
          hc = CMSG_NXTHDR(&m->h, hc)) {
         size_t n = hc->cmsg_len - CMSG_LEN(0);
-        bool rights = hc->cmsg_level == SOL_SOCKET &&
-                      hc->cmsg_type == SCM_RIGHTS;
+        bool rights =
+            hc->cmsg_level == SOL_SOCKET && hc->cmsg_type == SCM_RIGHTS;
         if (cap - used < sizeof(target_cmsghdr)) {
             *flags |= MSG_CTRUNC;
             if (rights) {
@@ -377,8 +377,8 @@ int64_t sys_recvmsg(SyscallCtx *c, const uint64_t *a)
 }
 
 /* The guest's mmsghdr array -> HostMsgs and host mmsghdrs. */
-static int mmsg_to_host(uint64_t addr, unsigned vlen, bool recv,
-                        HostMsg **pm, struct mmsghdr **ph)
+static int mmsg_to_host(uint64_t addr, unsigned vlen, bool recv, HostMsg **pm,
+                        struct mmsghdr **ph)
 {
     HostMsg *m = calloc(vlen ? vlen : 1, sizeof(*m));
     struct mmsghdr *h = calloc(vlen ? vlen : 1, sizeof(*h));
@@ -389,8 +389,7 @@ static int mmsg_to_host(uint64_t addr, unsigned vlen, bool recv,
     }
     for (unsigned i = 0; i < vlen; i++) {
         target_mmsghdr t;
-        int r = guest_copy_from(&t, addr + (uint64_t)i * sizeof(t),
-                                sizeof(t))
+        int r = guest_copy_from(&t, addr + (uint64_t)i * sizeof(t), sizeof(t))
                     ? -EFAULT
                     : msg_to_host(&m[i], &t.msg_hdr, recv);
         if (r < 0) {

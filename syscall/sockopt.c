@@ -30,10 +30,16 @@ typedef struct SockOpt {
     const char *name;
 } SockOpt;
 
-#define SO_(n, kind) {TARGET_SOL_SOCKET, TARGET_##n, SOL_SOCKET, n, kind, #n}
+#define SO_(n, kind)                                                           \
+    {                                                                          \
+        TARGET_SOL_SOCKET, TARGET_##n, SOL_SOCKET, n, kind, #n                 \
+    }
 /* Protocol levels are protocol numbers and their option numbers are the
  * protocol's own: the same values on both sides. */
-#define P_(level, n, v, kind) {level, v, level, v, kind, #n}
+#define P_(level, n, v, kind)                                                  \
+    {                                                                          \
+        level, v, level, v, kind, #n                                           \
+    }
 
 static const SockOpt sockopts[] = {
     SO_(SO_DEBUG, OPT_INT),
@@ -216,8 +222,8 @@ int64_t sys_setsockopt(SyscallCtx *c, const uint64_t *a)
         if (n && guest_copy_from(buf, addr, n) != 0) {
             return -EFAULT;
         }
-        socklen_t hlen = (size_t)len < OPT_BUF_MAX ? (socklen_t)len
-                                                   : OPT_BUF_MAX;
+        socklen_t hlen =
+            (size_t)len < OPT_BUF_MAX ? (socklen_t)len : OPT_BUF_MAX;
         return sys_ret(setsockopt(fd, o->hlevel, o->hname, buf, hlen));
     }
     case OPT_LINGER: {
@@ -287,8 +293,8 @@ int64_t sys_getsockopt(SyscallCtx *c, const uint64_t *a)
     switch (o->kind) {
     case OPT_INT:
     case OPT_BYTES: {
-        socklen_t hlen = (size_t)len < OPT_BUF_MAX ? (socklen_t)len
-                                                   : OPT_BUF_MAX;
+        socklen_t hlen =
+            (size_t)len < OPT_BUF_MAX ? (socklen_t)len : OPT_BUF_MAX;
         if (getsockopt(fd, o->hlevel, o->hname, out, &hlen) != 0) {
             return sys_errno();
         }

@@ -68,8 +68,8 @@ int64_t sys_sendfile(SyscallCtx *c, const uint64_t *a)
         return -EFAULT;
     }
     off_t h = off;
-    ssize_t r = sendfile((int)a[0], (int)a[1], present ? &h : NULL,
-                         (size_t)a[3]);
+    ssize_t r =
+        sendfile((int)a[0], (int)a[1], present ? &h : NULL, (size_t)a[3]);
     if (r < 0) {
         return sys_errno();
     }
@@ -84,9 +84,9 @@ int64_t sys_copy_file_range(SyscallCtx *c, const uint64_t *a)
         return -EFAULT;
     }
     off_t hin = oin, hout = oout;
-    ssize_t r = copy_file_range((int)a[0], pin ? &hin : NULL, (int)a[2],
-                                pout ? &hout : NULL, (size_t)a[4],
-                                (unsigned)a[5]);
+    ssize_t r =
+        copy_file_range((int)a[0], pin ? &hin : NULL, (int)a[2],
+                        pout ? &hout : NULL, (size_t)a[4], (unsigned)a[5]);
     if (r < 0) {
         return sys_errno();
     }

@@ -72,9 +72,12 @@ static void put_bits(Buf *b, const Name *t, uint64_t v, bool started)
 }
 
 static const Name family_names[] = {
-    {TARGET_AF_UNSPEC, "AF_UNSPEC"}, {TARGET_AF_UNIX, "AF_UNIX"},
-    {TARGET_AF_INET, "AF_INET"},     {TARGET_AF_INET6, "AF_INET6"},
-    {TARGET_AF_NETLINK, "AF_NETLINK"}, {TARGET_AF_PACKET, "AF_PACKET"},
+    {TARGET_AF_UNSPEC, "AF_UNSPEC"},
+    {TARGET_AF_UNIX, "AF_UNIX"},
+    {TARGET_AF_INET, "AF_INET"},
+    {TARGET_AF_INET6, "AF_INET6"},
+    {TARGET_AF_NETLINK, "AF_NETLINK"},
+    {TARGET_AF_PACKET, "AF_PACKET"},
     {0, NULL},
 };
 
@@ -96,9 +99,12 @@ static const Name sockflag_names[] = {
 };
 
 static const Name level_names[] = {
-    {TARGET_SOL_SOCKET, "SOL_SOCKET"}, {TARGET_SOL_IP, "SOL_IP"},
-    {TARGET_SOL_TCP, "SOL_TCP"},       {TARGET_SOL_UDP, "SOL_UDP"},
-    {TARGET_SOL_IPV6, "SOL_IPV6"},     {TARGET_SOL_NETLINK, "SOL_NETLINK"},
+    {TARGET_SOL_SOCKET, "SOL_SOCKET"},
+    {TARGET_SOL_IP, "SOL_IP"},
+    {TARGET_SOL_TCP, "SOL_TCP"},
+    {TARGET_SOL_UDP, "SOL_UDP"},
+    {TARGET_SOL_IPV6, "SOL_IPV6"},
+    {TARGET_SOL_NETLINK, "SOL_NETLINK"},
     {0, NULL},
 };
 
@@ -230,8 +236,7 @@ static void put_sockaddr(Buf *b, uint64_t addr, uint64_t len)
         put(b, ",sin_port=htons(%u),sin_addr=inet_addr(\"%u.%u.%u.%u\")",
             (unsigned)__builtin_bswap16(s.sin_port), ip[0], ip[1], ip[2],
             ip[3]);
-    } else if (family == TARGET_AF_INET6 &&
-               n >= sizeof(target_sockaddr_in6)) {
+    } else if (family == TARGET_AF_INET6 && n >= sizeof(target_sockaddr_in6)) {
         target_sockaddr_in6 s;
         memcpy(&s, t, sizeof(s));
         put(b, ",sin6_port=htons(%u),sin6_addr=",
@@ -256,8 +261,7 @@ static void put_sockaddr(Buf *b, uint64_t addr, uint64_t len)
             }
         }
         put(b, "\"");
-    } else if (family == TARGET_AF_NETLINK &&
-               n >= sizeof(target_sockaddr_nl)) {
+    } else if (family == TARGET_AF_NETLINK && n >= sizeof(target_sockaddr_nl)) {
         target_sockaddr_nl s;
         memcpy(&s, t, sizeof(s));
         put(b, ",nl_pid=%u,nl_groups=%#x", s.nl_pid, s.nl_groups);

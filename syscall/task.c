@@ -48,8 +48,8 @@ int64_t sys_membarrier(SyscallCtx *c, const uint64_t *a)
      * threads are host threads, so the host's barrier is the guest's.
      * The SYNC_CORE commands order instruction fetch on the host; code
      * the guest changes is caught by vemu's translation cache anyway. */
-    return sys_ret(syscall(SYS_membarrier, (int)a[0], (unsigned)a[1],
-                           (int)a[2]));
+    return sys_ret(
+        syscall(SYS_membarrier, (int)a[0], (unsigned)a[1], (int)a[2]));
 }
 
 int64_t sys_prctl_more(SyscallCtx *c, const uint64_t *a)
