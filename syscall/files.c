@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <termios.h>
@@ -20,6 +21,7 @@
 
 #include "linux-user/sysroot.h"
 #include "syscall/internal.h"
+#include "syscall/net.h"
 
 /* Linux's UIO_MAXIOV. */
 #define TARGET_IOV_MAX 1024
@@ -37,6 +39,11 @@ int sys_host_dirfd(uint64_t v)
 
 int64_t sys_read(SyscallCtx *c, const uint64_t *a)
 {
+    /* signalfd records are converted (event.c); one bit test for others. */
+    int64_t sr = signalfd_read((int)a[0], a[1], a[2]);
+    if (sr != -ENOTSUP) {
+        return sr;
+    }
     void *p = sys_lock(a[1], a[2], true);
     if (!p) {
         return -EFAULT;
@@ -72,9 +79,10 @@ int64_t sys_pwrite64(SyscallCtx *c, const uint64_t *a)
 }
 
 /* Guest iovec array -> host iovecs over checked guest memory. Returns the
- * count, or -errno (EINVAL for a bad count, EFAULT for a bad pointer). */
-static int get_iovec(uint64_t addr, int64_t count, bool write,
-                     struct iovec **out)
+ * count, or -errno (EINVAL for a bad count, EFAULT for a bad pointer).
+ * Shared with sockmsg.c (declared in net.h). */
+int sys_get_iovec(uint64_t addr, int64_t count, bool write,
+                  struct iovec **out)
 {
     if ((int32_t)count < 0 || (int32_t)count > TARGET_IOV_MAX) {
         return -EINVAL;
@@ -110,7 +118,7 @@ static int get_iovec(uint64_t addr, int64_t count, bool write,
 int64_t sys_readv(SyscallCtx *c, const uint64_t *a)
 {
     struct iovec *v;
-    int n = get_iovec(a[1], (int64_t)a[2], true, &v);
+    int n = sys_get_iovec(a[1], (int64_t)a[2], true, &v);
     if (n < 0) {
         return n;
     }
@@ -122,7 +130,7 @@ int64_t sys_readv(SyscallCtx *c, const uint64_t *a)
 int64_t sys_writev(SyscallCtx *c, const uint64_t *a)
 {
     struct iovec *v;
-    int n = get_iovec(a[1], (int64_t)a[2], false, &v);
+    int n = sys_get_iovec(a[1], (int64_t)a[2], false, &v);
     if (n < 0) {
         return n;
     }
@@ -451,6 +459,8 @@ int64_t sys_ioctl(SyscallCtx *c, const uint64_t *a)
         return sys_ret(ioctl(fd, FIOCLEX));
     case TARGET_FIONCLEX:
         return sys_ret(ioctl(fd, FIONCLEX));
+    case TARGET_FIOASYNC:
+        return ioctl_set_int(fd, FIOASYNC, arg);
     /* Terminal requests taking an int by value (tcdrain, tcflush,
      * tcflow, controlling terminal): nothing to convert. */
     case TARGET_TCSBRK:
@@ -498,4 +508,33 @@ int64_t sys_openat(SyscallCtx *c, const uint64_t *a)
     }
     return sys_ret(
         openat(sys_host_dirfd(a[0]), path, flags, (mode_t)(a[3] & 07777)));
+}
+
+int64_t sys_memfd_create(SyscallCtx *c, const uint64_t *a)
+{
+    /* Linux's limit: "memfd:" + name within NAME_MAX. */
+    char name[250];
+    ssize_t n = guest_strncpy_from(name, a[0], sizeof(name));
+    if (n == -ENAMETOOLONG) {
+        return -EINVAL;
+    }
+    if (n < 0) {
+        return -EFAULT;
+    }
+    /* MFD_* bits (and the hugetlb size field) are the same on every
+     * Linux. */
+    _Static_assert(MFD_CLOEXEC == TARGET_MFD_CLOEXEC &&
+                       MFD_ALLOW_SEALING == TARGET_MFD_ALLOW_SEALING &&
+                       MFD_HUGETLB == TARGET_MFD_HUGETLB,
+                   "MFD_ flags are the same on every Linux");
+    return sys_ret(memfd_create(name, (unsigned)a[1]));
+}
+
+int64_t sys_close_range(SyscallCtx *c, const uint64_t *a)
+{
+    /* vemu keeps no descriptors of its own open while the guest runs (the
+     * code buffer's memfd is closed once mapped), so the guest's range is
+     * the host's. CLOSE_RANGE_* are the same on every Linux. */
+    return sys_ret(syscall(SYS_close_range, (unsigned)a[0], (unsigned)a[1],
+                           (unsigned)a[2]));
 }

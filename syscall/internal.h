@@ -17,6 +17,8 @@
 #include "linux-user/generic/target-structs.h"
 #include "linux-user/guest-mem.h"
 #include "syscall/syscall.h"
+/* Argument kinds and helpers of the socket and event-descriptor files. */
+#include "syscall/net.h"
 
 /*
  * Argument kinds: how -strace prints an argument. The low byte is the

@@ -350,8 +350,8 @@ int64_t sys_prctl(SyscallCtx *c, const uint64_t *a)
     case TARGET_PR_SET_DUMPABLE:
         return sys_ret(prctl(PR_SET_DUMPABLE, (unsigned long)a[1]));
     default:
-        /* What Linux answers for an option it does not know. */
-        return -EINVAL;
+        /* More options (task.c), -EINVAL for unknown ones. */
+        return sys_prctl_more(c, a);
     }
 }
 

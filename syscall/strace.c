@@ -254,6 +254,7 @@ static const Name ioctl_names[] = {
     {TARGET_FIONBIO, "FIONBIO"},
     {TARGET_FIONCLEX, "FIONCLEX"},
     {TARGET_FIOCLEX, "FIOCLEX"},
+    {TARGET_FIOASYNC, "FIOASYNC"},
     {0, NULL},
 };
 
@@ -269,6 +270,10 @@ static const Name prctl_names[] = {
     {TARGET_PR_SET_DUMPABLE, "PR_SET_DUMPABLE"},
     {TARGET_PR_SET_NAME, "PR_SET_NAME"},
     {TARGET_PR_GET_NAME, "PR_GET_NAME"},
+    {TARGET_PR_SET_CHILD_SUBREAPER, "PR_SET_CHILD_SUBREAPER"},
+    {TARGET_PR_GET_CHILD_SUBREAPER, "PR_GET_CHILD_SUBREAPER"},
+    {TARGET_PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS"},
+    {TARGET_PR_GET_NO_NEW_PRIVS, "PR_GET_NO_NEW_PRIVS"},
     {0, NULL},
 };
 
@@ -449,8 +454,17 @@ static void out_arg(Line *l, const SyscallArch *arch, unsigned kind,
     case ARG_RLIMIT_RES:
         out_named(l, rlimit_names, (int32_t)v);
         break;
-    case ARG_HEX:
     default:
+        /* Kinds of the socket and event-descriptor calls (net.h). */
+        if (ARG_KIND(kind) >= ARG_NET_FIRST) {
+            char s[512];
+            strace_net_arg(s, sizeof(s), arch, kind, a, i);
+            out(l, "%s", s);
+            break;
+        }
+        out(l, "%#" PRIx64, v);
+        break;
+    case ARG_HEX:
         out(l, "%#" PRIx64, v);
         break;
     }
