@@ -125,6 +125,15 @@ int64_t sys_munmap(SyscallCtx *c, const uint64_t *a)
 
 int64_t sys_mprotect(SyscallCtx *c, const uint64_t *a)
 {
+    /* Unlike mmap, mprotect refuses bits it does not know (the prot
+     * table lists the guest's): dropping one could leave PROT_NONE. */
+    uint64_t known = 0;
+    for (const SyscallFlag *f = sys_prot_table(c->arch); f->name; f++) {
+        known |= f->target;
+    }
+    if (a[2] & ~known) {
+        return -EINVAL;
+    }
     return guest_mprotect(a[0], a[1], prot_to_host(c->arch, a[2]));
 }
 
