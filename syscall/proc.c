@@ -385,7 +385,8 @@ static void line_flush(GString *out, MapsLine *l)
     }
     size_t at = out->len;
     g_string_append_printf(
-        out, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %s %" PRIu64 " ",
+        out,
+        "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %s %" PRIu64 " ",
         l->start, l->end, l->flags & PAGE_READ ? 'r' : '-',
         l->flags & PAGE_WRITE ? 'w' : '-', l->flags & PAGE_EXEC ? 'x' : '-',
         l->flags & PAGE_SHARED ? 's' : 'p', l->offset, l->dev, l->inode);
@@ -437,9 +438,8 @@ static const char *anon_name(uint64_t start, uint64_t end, uint64_t brk_start,
 
 /* Name an anonymous piece: after the file the loader copied there (cut
  * at the label's ends), else [stack] or [heap] as the kernel would. */
-static void label_piece(MapsLine *piece, const GuestMemLabel *labels,
-                        size_t n, size_t *li, uint64_t brk_start,
-                        uint64_t brk_cur)
+static void label_piece(MapsLine *piece, const GuestMemLabel *labels, size_t n,
+                        size_t *li, uint64_t brk_start, uint64_t brk_cur)
 {
     while (*li < n && labels[*li].end <= piece->start) {
         (*li)++;
@@ -492,10 +492,8 @@ static int gen_maps(const SyscallArch *arch, GString *out)
                    g_array_index(vmas, HostVma, vi).end - base <= at) {
                 vi++;
             }
-            MapsLine piece = {.start = at,
-                              .flags = r->flags,
-                              .dev = "00:00",
-                              .name = ""};
+            MapsLine piece = {
+                .start = at, .flags = r->flags, .dev = "00:00", .name = ""};
             if (vi < vmas->len &&
                 g_array_index(vmas, HostVma, vi).start - base <= at) {
                 const HostVma *v = &g_array_index(vmas, HostVma, vi);
@@ -518,8 +516,8 @@ static int gen_maps(const SyscallArch *arch, GString *out)
                  * reservation is whole): show it anonymous. */
                 piece.end = r->end;
                 if (vi < vmas->len) {
-                    uint64_t next = g_array_index(vmas, HostVma, vi).start -
-                                    base;
+                    uint64_t next =
+                        g_array_index(vmas, HostVma, vi).start - base;
                     if (next < piece.end) {
                         piece.end = next;
                     }
@@ -550,10 +548,8 @@ typedef struct ProcFile {
 } ProcFile;
 
 static const ProcFile proc_files[] = {
-    {"cpuinfo", false, gen_cpuinfo},
-    {"maps", true, gen_maps},
-    {"auxv", true, gen_auxv},
-    {"cmdline", true, gen_cmdline},
+    {"cpuinfo", false, gen_cpuinfo}, {"maps", true, gen_maps},
+    {"auxv", true, gen_auxv},        {"cmdline", true, gen_cmdline},
     {"stat", true, gen_stat},
 };
 

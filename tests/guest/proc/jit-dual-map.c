@@ -102,10 +102,10 @@ int main(void)
     printf("third view rewritten: %d %d\n", g(), ((fn_t)(void *)rx)());
     /* After the writable view moves (mremap), writes through the new
      * address still reach the code. */
-    uint8_t *to = mmap(NULL, 2 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
-    uint8_t *rw2 = mremap(rw, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED,
-                          to);
+    uint8_t *to =
+        mmap(NULL, 2 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *rw2 =
+        mremap(rw, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, to);
     if (rw2 == MAP_FAILED) {
         printf("mremap failed\n");
         return 1;

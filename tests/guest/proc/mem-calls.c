@@ -141,14 +141,14 @@ static void test_mmap(void)
     munmap((void *)r, PG);
     printf("validate unknown: %s\n",
            err(map(NULL, PG, RW, MAP_SHARED_VALIDATE | 0x800000, fd, 0)));
-    printf("validate noreplace: %s\n",
-           err(map(h, PG, RW, MAP_SHARED_VALIDATE | MAP_FIXED_NOREPLACE, fd,
-                   0)));
+    printf(
+        "validate noreplace: %s\n",
+        err(map(h, PG, RW, MAP_SHARED_VALIDATE | MAP_FIXED_NOREPLACE, fd, 0)));
     printf("validate anon: %s\n",
            err(map(NULL, PG, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0)));
-    printf("shared unknown ignored: %s\n",
-           err(map(h + 4 * PG, PG, RW, MAP_SHARED | MAP_FIXED | 0x800000, fd,
-                   0)));
+    printf(
+        "shared unknown ignored: %s\n",
+        err(map(h + 4 * PG, PG, RW, MAP_SHARED | MAP_FIXED | 0x800000, fd, 0)));
     printf("offset misaligned: %s\n",
            err(map(NULL, PG, RW, MAP_SHARED, fd, 100)));
     close(fd);
@@ -157,8 +157,8 @@ static void test_mmap(void)
     /* Large reservations: 32 GiB fits every guest (riscv64's 256 GiB
      * space), 64 GiB aarch64's 1 TiB and the host's. */
     for (unsigned long gib = 32; gib <= 64; gib *= 2) {
-        char *big = mmap(NULL, gib << 30, PROT_NONE,
-                         ANON | MAP_NORESERVE, -1, 0);
+        char *big =
+            mmap(NULL, gib << 30, PROT_NONE, ANON | MAP_NORESERVE, -1, 0);
         int ok = big != MAP_FAILED;
         if (ok) {
             char *mid = big + (gib << 29);
@@ -198,8 +198,8 @@ static void test_mremap(void)
     for (unsigned i = 0; same && i < 2 * PG; i++) {
         same = b[i] == (char)(i * 7);
     }
-    printf("grow move: %s moved %d contents %d tail zero %d\n", err(r),
-           b != a, same, r > 0 && b[3 * PG] == 0);
+    printf("grow move: %s moved %d contents %d tail zero %d\n", err(r), b != a,
+           same, r > 0 && b[3 * PG] == 0);
     printf("old gone: %d\n", msync(a, PG, MS_ASYNC) < 0 && errno == ENOMEM);
     munmap(block, PG);
     /* Grow in place when the room is free. */
@@ -233,8 +233,8 @@ static void test_mremap(void)
     r = remap(dst, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
     printf("dontunmap: %s", err(r));
     if (r > 0) {
-        printf(" moved %d contents %d source zero %d",
-               (char *)r != dst, ((char *)r)[5] == (char)35, dst[5] == 0);
+        printf(" moved %d contents %d source zero %d", (char *)r != dst,
+               ((char *)r)[5] == (char)35, dst[5] == 0);
         munmap((void *)r, 2 * PG);
     }
     printf("\n");

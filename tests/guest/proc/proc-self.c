@@ -139,7 +139,7 @@ static const Line *find(const void *p)
     return NULL;
 }
 
-int counter = 1;         /* .data of the program */
+int counter = 1; /* .data of the program */
 static char exe[PATH_MAX];
 
 static void test_maps(void)
@@ -148,16 +148,17 @@ static void test_maps(void)
     check("maps-format", load_maps("/proc/self/maps", AT_FDCWD),
           "unreadable or badly formatted");
     const Line *l = find(&counter);
-    check("maps-data", l && l->perms[0] == 'r' && l->perms[1] == 'w' &&
-                           l->perms[3] == 'p' && !strcmp(l->name, exe),
+    check("maps-data",
+          l && l->perms[0] == 'r' && l->perms[1] == 'w' && l->perms[3] == 'p' &&
+              !strcmp(l->name, exe),
           l ? l->name : "no line");
     l = find((void *)(uintptr_t)&test_maps);
     check("maps-text", l && !strcmp(l->perms, "r-xp") && !strcmp(l->name, exe),
           l ? l->perms : "no line");
     l = find(&local);
-    check("maps-stack", l && !strcmp(l->name, "[stack]") &&
-                            !strcmp(l->perms, "rw-p") && l->inode == 0 &&
-                            l->offset == 0 && !strcmp(l->dev, "00:00"),
+    check("maps-stack",
+          l && !strcmp(l->name, "[stack]") && !strcmp(l->perms, "rw-p") &&
+              l->inode == 0 && l->offset == 0 && !strcmp(l->dev, "00:00"),
           l ? l->name : "no line");
 
     /* Small malloc comes from brk. */
@@ -184,25 +185,26 @@ static void test_maps(void)
     load_maps("/proc/self/maps", AT_FDCWD);
     l = find(f);
     char dev[16];
-    snprintf(dev, sizeof(dev), "%02x:%02x", major(st.st_dev),
-             minor(st.st_dev));
-    check("maps-file", l && l->start == (uintptr_t)f &&
-                           l->end == (uintptr_t)f + 8192 &&
-                           !strcmp(l->perms, "r--s") && l->offset == 4096 &&
-                           l->inode == st.st_ino && !strcmp(l->dev, dev) &&
-                           !strcmp(l->name, path),
+    snprintf(dev, sizeof(dev), "%02x:%02x", major(st.st_dev), minor(st.st_dev));
+    check("maps-file",
+          l && l->start == (uintptr_t)f && l->end == (uintptr_t)f + 8192 &&
+              !strcmp(l->perms, "r--s") && l->offset == 4096 &&
+              l->inode == st.st_ino && !strcmp(l->dev, dev) &&
+              !strcmp(l->name, path),
           l ? l->name : "no line");
     l = find(x);
-    check("maps-file-exec", l && !strcmp(l->perms, "r-xp") && l->offset == 0 &&
-                                !strcmp(l->name, path),
+    check("maps-file-exec",
+          l && !strcmp(l->perms, "r-xp") && l->offset == 0 &&
+              !strcmp(l->name, path),
           l ? l->perms : "no line");
     /* mprotect splits the mapping into three lines, offsets following. */
     mprotect(f + 4096, 4096, PROT_NONE);
     load_maps("/proc/self/maps", AT_FDCWD);
     const Line *l1 = find(f), *l2 = find(f + 4096);
-    check("maps-split", l1 && l2 && l1->end == (uintptr_t)f + 4096 &&
-                            !strcmp(l2->perms, "---s") &&
-                            l2->offset == 8192 && !strcmp(l2->name, path),
+    check("maps-split",
+          l1 && l2 && l1->end == (uintptr_t)f + 4096 &&
+              !strcmp(l2->perms, "---s") && l2->offset == 8192 &&
+              !strcmp(l2->name, path),
           "mprotect split");
     munmap(f, 8192);
     munmap(x, 4096);
@@ -226,10 +228,10 @@ static void test_maps(void)
     mprotect(a + 4096, 4096, PROT_READ);
     load_maps("/proc/self/maps", AT_FDCWD);
     l = find(a + 4096);
-    check("maps-anon", l && l->start == (uintptr_t)a + 4096 &&
-                           l->end == (uintptr_t)a + 8192 &&
-                           !strcmp(l->perms, "r--p") && l->name_col < 0 &&
-                           l->inode == 0 && l->offset == 0,
+    check("maps-anon",
+          l && l->start == (uintptr_t)a + 4096 &&
+              l->end == (uintptr_t)a + 8192 && !strcmp(l->perms, "r--p") &&
+              l->name_col < 0 && l->inode == 0 && l->offset == 0,
           l ? l->perms : "none");
     l = find(a);
     check("maps-anon-gone", l && l->end == (uintptr_t)a + 4096, "range");
@@ -262,8 +264,8 @@ static void test_auxv(void)
     unsigned long *v = (unsigned long *)slurp("/proc/self/auxv", &len);
     int ok = v && len % 16 == 0 && len >= 16 && v[len / 8 - 2] == AT_NULL;
     check("auxv-format", ok, "not pairs ending with AT_NULL");
-    unsigned long want[] = {AT_PAGESZ, AT_ENTRY, AT_HWCAP, AT_PHDR,
-                            AT_RANDOM, AT_UID};
+    unsigned long want[] = {AT_PAGESZ, AT_ENTRY,  AT_HWCAP,
+                            AT_PHDR,   AT_RANDOM, AT_UID};
     for (size_t i = 0; ok && i < sizeof(want) / sizeof(want[0]); i++) {
         int found = 0;
         for (size_t j = 0; j + 1 < len / 8; j += 2) {
