@@ -37,10 +37,10 @@
  *   PAGE_EXEC, and guest_copy_to/guest_lock(write) into such pages (a
  *   read(2) into code), call tb_invalidate_range. That covers every
  *   block provided the CPU loop translates only from PAGE_EXEC pages
- *   (guest_page_flags; SIGSEGV otherwise). Not covered yet, a
- *   later issue: a guest's own stores into code it already ran on RWX
- *   pages (self-modifying code), which needs write-protecting translated
- *   pages and catching the fault.
+ *   (guest_page_flags; SIGSEGV otherwise). A guest's own stores into
+ *   code it already ran are caught by write-protecting translated pages
+ *   (see "Self-modifying code" below), also through a second view of the
+ *   same shared file (W^X double mapping, below).
  *   Invalidation runs after the page-map lock is dropped: the translator
  *   holds the TB lock and may query the page map, so taking the TB lock
  *   under ours could deadlock.
@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "linux-user/pagemap.h"
 
@@ -212,6 +213,210 @@ static bool recover_after_failure(uint64_t start, uint64_t len)
     fatal("checking range after a failed mapping", start, len, errno);
 }
 
+/*
+ * Views of shared files (W^X double mapping). JITs such as .NET and V8
+ * map one memfd twice, read-write at one address where they write code
+ * and read-execute at another where they run it. A store through the
+ * writable view changes the code of the executable one, which the
+ * write-protection of translated pages below cannot see: the executable
+ * pages are not writable and the writable ones were never translated.
+ * So every MAP_SHARED file mapping is recorded as a view (file identity
+ * and file offset of its first page); when code is translated from a page
+ * of a view, the same file page in every other view is write-protected
+ * too, and a write fault on any of them drops the translations of all the
+ * views of that file page. Views live in an unsorted array under gm.lock:
+ * processes have a handful of shared file mappings.
+ *
+ * The same array holds labels: private anonymous memory the loader
+ * filled from a file (the program and its interpreter are copied, not
+ * mapped), named after the file for /proc/self/maps (guest_mem_label).
+ * A label goes with the memory: unmapping or replacing it drops it.
+ */
+typedef struct SharedView {
+    uint64_t start, end; /* guest range */
+    dev_t dev;
+    ino_t ino;
+    uint64_t offset;  /* file offset of start */
+    const char *name; /* interned; only labels (not shared) have one */
+} SharedView;
+
+static GArray *views;
+
+/* Forget the views over [start, end), keeping the parts outside it. The
+ * write lock is held. */
+static void views_clear_locked(uint64_t start, uint64_t end)
+{
+    if (!views) {
+        return;
+    }
+    SharedView rest[2];
+    for (guint i = 0; i < views->len;) {
+        SharedView v = g_array_index(views, SharedView, i);
+        if (v.end <= start || v.start >= end) {
+            i++;
+            continue;
+        }
+        g_array_remove_index_fast(views, i);
+        int n = 0;
+        if (v.start < start) {
+            rest[n] = v;
+            rest[n++].end = start;
+        }
+        if (v.end > end) {
+            rest[n] = v;
+            rest[n].offset += end - v.start;
+            rest[n++].start = end;
+        }
+        /* Appended behind i, where the loop sees them again, harmlessly:
+         * they no longer overlap. */
+        g_array_append_vals(views, rest, (guint)n);
+    }
+}
+
+static void views_add_locked(uint64_t start, uint64_t end, int fd,
+                             uint64_t offset)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        return;
+    }
+    if (!views) {
+        views = g_array_new(FALSE, FALSE, sizeof(SharedView));
+    }
+    SharedView v = {start, end, st.st_dev, st.st_ino, offset, NULL};
+    g_array_append_val(views, v);
+}
+
+/* mremap moved [old, old+olen) to new (keeping the views there, shifted,
+ * unless the source stays: DONTUNMAP) and grew it to nlen. */
+static void views_move_locked(uint64_t old, uint64_t olen, uint64_t dest,
+                              uint64_t nlen, bool keep_source)
+{
+    if (!views) {
+        return;
+    }
+    GArray *moved = g_array_new(FALSE, FALSE, sizeof(SharedView));
+    for (guint i = 0; i < views->len; i++) {
+        SharedView v = g_array_index(views, SharedView, i);
+        if (v.end <= old || v.start >= old + olen) {
+            continue;
+        }
+        if (v.start < old) {
+            v.offset += old - v.start;
+            v.start = old;
+        }
+        if (v.end > old + olen) {
+            v.end = old + olen;
+        }
+        v.start = v.start - old + dest;
+        v.end = v.end == old + olen ? dest + nlen : v.end - old + dest;
+        g_array_append_val(moved, v);
+    }
+    if (!keep_source) {
+        views_clear_locked(old, old + olen);
+    }
+    views_clear_locked(dest, dest + nlen);
+    g_array_append_vals(views, moved->data, moved->len);
+    g_array_free(moved, TRUE);
+}
+
+/* A view grew in place from end to new_end. */
+static void views_grow_locked(uint64_t end, uint64_t new_end)
+{
+    for (guint i = 0; views && i < views->len; i++) {
+        SharedView *v = &g_array_index(views, SharedView, i);
+        if (v->end == end) {
+            v->end = new_end;
+        }
+    }
+}
+
+/* The other guest pages showing the same file page as page, with all
+ * the page flags of need: up to max of them into out; returns how many.
+ * The read lock is held. */
+#define ALIAS_MAX 16
+static int aliases_locked(uint64_t page, uint64_t *out, int max, int need)
+{
+    if (!views) {
+        return 0;
+    }
+    const SharedView *self = NULL;
+    for (guint i = 0; i < views->len && !self; i++) {
+        const SharedView *v = &g_array_index(views, SharedView, i);
+        if (v->start <= page && page < v->end && !v->name) {
+            self = v;
+        }
+    }
+    if (!self) {
+        return 0;
+    }
+    uint64_t off = self->offset + (page - self->start);
+    int n = 0;
+    for (guint i = 0; i < views->len && n < max; i++) {
+        const SharedView *v = &g_array_index(views, SharedView, i);
+        if (v->name || v->dev != self->dev || v->ino != self->ino ||
+            off < v->offset ||
+            off - v->offset >= v->end - v->start) {
+            continue;
+        }
+        uint64_t alias = v->start + (off - v->offset);
+        if (alias != page &&
+            (pagemap_flags(&gm.map, alias) & need) == need) {
+            out[n++] = alias;
+        }
+    }
+    return n;
+}
+
+void guest_mem_label(uint64_t start, uint64_t end, dev_t dev, ino_t ino,
+                     uint64_t offset, const char *name)
+{
+    wrlock();
+    if (gm.ready && start < end) {
+        if (!views) {
+            views = g_array_new(FALSE, FALSE, sizeof(SharedView));
+        }
+        SharedView v = {start, end, dev, ino, offset, g_intern_string(name)};
+        g_array_append_val(views, v);
+    }
+    unlock();
+}
+
+static gint label_cmp(gconstpointer a, gconstpointer b)
+{
+    const GuestMemLabel *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+size_t guest_mem_labels(GuestMemLabel **out)
+{
+    GArray *labels = g_array_new(FALSE, FALSE, sizeof(GuestMemLabel));
+    rdlock();
+    for (guint i = 0; views && i < views->len; i++) {
+        const SharedView *v = &g_array_index(views, SharedView, i);
+        if (v->name) {
+            GuestMemLabel l = {v->start, v->end, v->dev, v->ino, v->offset,
+                               v->name};
+            g_array_append_val(labels, l);
+        }
+    }
+    unlock();
+    g_array_sort(labels, label_cmp);
+    size_t n = labels->len;
+    *out = (GuestMemLabel *)(void *)g_array_free(labels, FALSE);
+    return n;
+}
+
+static int aliases(uint64_t page, uint64_t *out, int max, int need)
+{
+    rdlock();
+    int n = gm.ready && page < gm.limit
+                ? aliases_locked(page, out, max, need | PAGE_VALID)
+                : 0;
+    unlock();
+    return n;
+}
+
 /* ---- set-up ---- */
 
 /* fork(2) copies only the calling thread: if another thread held the
@@ -257,11 +462,8 @@ static pthread_mutex_t code_lock = PTHREAD_MUTEX_INITIALIZER;
 static GHashTable *code_pages; /* guest page -> protected */
 static unsigned code_count;    /* read without the lock as a fast path */
 
-static void code_page_translated(uint64_t page)
+static void code_page_protect(uint64_t page)
 {
-    if (!(guest_page_flags(page) & PAGE_WRITE)) {
-        return;
-    }
     pthread_mutex_lock(&code_lock);
     gpointer key = (gpointer)(uintptr_t)(page / GUEST_PAGE_SIZE + 1);
     if (!g_hash_table_contains(code_pages, key) &&
@@ -270,6 +472,19 @@ static void code_page_translated(uint64_t page)
         __atomic_store_n(&code_count, code_count + 1, __ATOMIC_RELAXED);
     }
     pthread_mutex_unlock(&code_lock);
+}
+
+static void code_page_translated(uint64_t page)
+{
+    if (guest_page_flags(page) & PAGE_WRITE) {
+        code_page_protect(page);
+    }
+    /* The writable views of the same file page (W^X double mapping). */
+    uint64_t al[ALIAS_MAX];
+    int n = aliases(page, al, ALIAS_MAX, PAGE_WRITE);
+    for (int i = 0; i < n; i++) {
+        code_page_protect(al[i]);
+    }
 }
 
 /* Give page back the guest's protection; true if it was protected. */
@@ -286,6 +501,12 @@ static bool code_page_release(uint64_t page)
     pthread_mutex_unlock(&code_lock);
     if (was) {
         tb_invalidate_range(page, page + GUEST_PAGE_SIZE);
+        /* The code may have been translated from another view. */
+        uint64_t al[ALIAS_MAX];
+        int n = aliases(page, al, ALIAS_MAX, 0);
+        for (int i = 0; i < n; i++) {
+            tb_invalidate_range(al[i], al[i] + GUEST_PAGE_SIZE);
+        }
     }
     return was;
 }
@@ -372,6 +593,9 @@ void guest_mem_fini(void)
     if (gm.ready) {
         munmap(gm.reservation, gm.limit);
         pagemap_free(&gm.map);
+        if (views) {
+            g_array_set_size(views, 0);
+        }
         gm.ready = false;
         gm.brk_ready = false;
         gm.reservation = NULL;
@@ -477,6 +701,7 @@ static int64_t mmap_locked(uint64_t addr, uint64_t len, int prot, int flags,
     if (p == MAP_FAILED) {
         int err = errno;
         if (recover_after_failure(start, alen)) {
+            views_clear_locked(start, start + alen);
             pagemap_set(&gm.map, start, start + alen, 0);
             inval_note(iv, start, start + alen, old);
         }
@@ -488,6 +713,10 @@ static int64_t mmap_locked(uint64_t addr, uint64_t len, int prot, int flags,
     }
     if (type != MAP_PRIVATE) {
         pflags |= PAGE_SHARED;
+    }
+    views_clear_locked(start, start + alen);
+    if (!anon && type != MAP_PRIVATE) {
+        views_add_locked(start, start + alen, fd, (uint64_t)offset);
     }
     pagemap_set(&gm.map, start, start + alen, pflags);
     inval_note(iv, start, start + alen, old);
@@ -521,6 +750,7 @@ static int unmap_range_locked(uint64_t start, uint64_t len, Inval *iv)
     if (r < 0) {
         return r; /* host mappings untouched: the map still matches */
     }
+    views_clear_locked(start, start + len);
     pagemap_set(&gm.map, start, start + len, 0);
     inval_note(iv, start, start + len, old);
     return 0;
@@ -655,11 +885,13 @@ static int move_locked(uint64_t old, uint64_t olen, uint64_t nlen,
     if (p == MAP_FAILED) {
         int err = errno;
         if (recover_after_failure(dest, nlen)) {
+            views_clear_locked(dest, dest + nlen);
             pagemap_set(&gm.map, dest, dest + nlen, 0);
             inval_note(iv, dest, dest + nlen, dest_old);
         }
         return -err;
     }
+    views_move_locked(old, olen, dest, nlen, mflags & MREMAP_DONTUNMAP);
     if (mflags & MREMAP_DONTUNMAP) {
         /* The source stays mapped but empty: its old code is gone. */
         inval_note(iv, old, old + olen, flags);
@@ -762,6 +994,7 @@ static int64_t mremap_locked(uint64_t old, uint64_t old_len, uint64_t new_len,
         if (r < 0) {
             return r;
         }
+        views_grow_locked(old + olen, old + nlen);
         pagemap_set(&gm.map, old + olen, old + nlen, flags);
         return (int64_t)old;
     }
@@ -923,6 +1156,14 @@ out:
     unlock();
     inval_run(&iv);
     return cur;
+}
+
+void guest_brk_range(uint64_t *start, uint64_t *cur)
+{
+    rdlock();
+    *start = gm.brk_ready ? gm.brk_start : 0;
+    *cur = gm.brk_ready ? gm.brk_cur : 0;
+    unlock();
 }
 
 /* ---- queries and safe copies ---- */

@@ -91,6 +91,8 @@ int guest_madvise(uint64_t addr, uint64_t len, int advice);
  * and returns the new break (the old one on failure, as Linux does). */
 void guest_brk_init(uint64_t start);
 uint64_t guest_brk(uint64_t new_brk);
+/* The break's start and current value (both 0 before guest_brk_init). */
+void guest_brk_range(uint64_t *start, uint64_t *cur);
 
 /* Page map queries. */
 int guest_page_flags(uint64_t addr); /* 0 if unmapped */
@@ -117,5 +119,21 @@ void *guest_lock(uint64_t addr, size_t len, bool write);
 void guest_mem_walk(void (*fn)(void *opaque, uint64_t start, uint64_t end,
                                int flags),
                     void *opaque);
+
+/* Name private memory the loader filled from a file (the program and
+ * its interpreter, which are copied in, not mapped) for /proc/self/maps:
+ * [start, end) shows the file (dev, ino, offset of start, name as the
+ * guest sees it) until it is unmapped or replaced. */
+void guest_mem_label(uint64_t start, uint64_t end, dev_t dev, ino_t ino,
+                     uint64_t offset, const char *name);
+typedef struct GuestMemLabel {
+    uint64_t start, end;
+    dev_t dev;
+    ino_t ino;
+    uint64_t offset;
+    const char *name; /* lives as long as the process */
+} GuestMemLabel;
+/* The labels, sorted by address, in a g_free'd array; returns the count. */
+size_t guest_mem_labels(GuestMemLabel **out);
 
 #endif

@@ -539,6 +539,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
         exit(1);
     }
     guest_brk_init(info.start_brk);
+    syscall_note_images(path, &info);
 
     int64_t st = guest_mmap(
         stack_base, stack_size, PROT_READ | PROT_WRITE,
@@ -570,6 +571,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog_name, err);
         exit(1);
     }
+    syscall_set_initial_stack(sp, path);
     user_signal_init(arch);
     char real[PATH_MAX];
     /* /proc/self/exe is always absolute on Linux (glibc asserts it). */

@@ -495,9 +495,8 @@ int64_t sys_openat(SyscallCtx *c, const uint64_t *a)
     bool follow = !(flags & O_NOFOLLOW) &&
                   (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
     char path[PATH_MAX];
-    if (c->arch->cpuinfo &&
-        guest_strncpy_from(path, a[1], sizeof(path)) > 0) {
-        int fd = sys_proc_open(c->arch, path, flags);
+    if (guest_strncpy_from(path, a[1], sizeof(path)) > 0) {
+        int fd = sys_proc_open(c->arch, sys_host_dirfd(a[0]), path, flags);
         if (fd != -ENOENT) {
             return fd;
         }

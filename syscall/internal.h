@@ -147,8 +147,10 @@ void *sys_lock(uint64_t addr, uint64_t len, bool write);
  */
 int sys_get_path(uint64_t addr, char *out, bool follow);
 /* proc.c: an fd for a generated /proc file (guest_path exactly as the
- * guest gave it), or -ENOENT when guest_path is not one of them. */
-int sys_proc_open(const SyscallArch *arch, const char *guest_path, int flags);
+ * guest gave it, relative to the host dirfd), or -ENOENT when guest_path
+ * is not one of them. */
+int sys_proc_open(const SyscallArch *arch, int dirfd, const char *guest_path,
+                  int flags);
 
 /* Guest dirfd argument (AT_FDCWD included) -> host dirfd. */
 int sys_host_dirfd(uint64_t v);

@@ -119,6 +119,18 @@ void syscall_strace_from_env(void);
  * NULL: /proc/self/exe is passed to the host as is. */
 void syscall_set_exe_path(const char *guest_path, const char *host_path);
 
+/* The guest's initial stack pointer, once its stack is built: /proc/self
+ * (auxv, cmdline, stat, maps' [stack]) reads argv, envp and auxv there.
+ * comm: the program's path, whose last component becomes the process
+ * name (prctl PR_SET_NAME) as exec would make it. */
+void syscall_set_initial_stack(uint64_t sp, const char *comm);
+/* The program (its host path) and interpreter the loader copied into
+ * guest memory, so /proc/self/maps names them as the kernel's file
+ * mappings would be named. */
+struct ImageInfo;
+void syscall_note_images(const char *exe_host_path,
+                         const struct ImageInfo *info);
+
 /*
  * Signal state shared with linux-user/signal.c, which delivers signals:
  * the process's actions, the calling thread's mask and alternate stack.
