@@ -321,6 +321,20 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "args")) {
         return child_args(argc, argv);
     }
+    if (argc > 2 && !strcmp(argv[1], "run")) {
+        /* Run another program (test-cross.py: a guest of the other
+         * architecture, or a host program) in "args" mode. */
+        char *args[] = {"other", "args", "9", "from run", NULL};
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            execv(argv[2], args);
+            printf("run: execv: %s\n", strerror(errno));
+            fflush(stdout);
+            _exit(99);
+        }
+        return run_wait("run", pid) < 0;
+    }
     if (argc > 1 && !strcmp(argv[1], "signals")) {
         return child_signals();
     }
