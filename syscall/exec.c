@@ -198,9 +198,9 @@ static int read_guest_vec(uint64_t addr, StrVec *out, size_t *total)
  */
 static int open_exec(int dirfd, const char *path, bool nofollow)
 {
-    int fd = openat(dirfd, path,
-                    O_RDONLY | O_CLOEXEC | O_NONBLOCK |
-                        (nofollow ? O_NOFOLLOW : 0));
+    int fd =
+        openat(dirfd, path,
+               O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0) {
         return (int)sys_errno();
     }
@@ -314,8 +314,8 @@ static void set_exec_signals(HostSigState *saved)
         bool want_ign = ga.handler == 1;
         bool is_ign = cur.handler == (uint64_t)(uintptr_t)SIG_IGN;
         if (want_ign != is_ign) {
-            HostKSigaction n = {.handler = (uint64_t)(uintptr_t)(
-                                    want_ign ? SIG_IGN : SIG_DFL)};
+            HostKSigaction n = {
+                .handler = (uint64_t)(uintptr_t)(want_ign ? SIG_IGN : SIG_DFL)};
             saved->act[sig] = cur;
             if (host_sigaction(sig, &n, NULL) == 0) {
                 saved->changed[sig] = true;
@@ -584,7 +584,8 @@ static int64_t do_execveat(SyscallCtx *c, uint64_t dirfd, uint64_t path_addr,
                            uint64_t argv_addr, uint64_t envp_addr,
                            uint64_t flags)
 {
-    if (flags & ~(uint64_t)(TARGET_AT_EMPTY_PATH | TARGET_AT_SYMLINK_NOFOLLOW)) {
+    if (flags &
+        ~(uint64_t)(TARGET_AT_EMPTY_PATH | TARGET_AT_SYMLINK_NOFOLLOW)) {
         return -EINVAL;
     }
     char guest[PATH_MAX], host[PATH_MAX];
@@ -679,8 +680,7 @@ VforkShared *exec_vfork_prepare(void)
     VforkShared *vf = p;
     vf->head.list.next = &vf->entry;
     vf->entry.next = &vf->head.list;
-    vf->head.futex_offset =
-        (long)((char *)&vf->word - (char *)&vf->entry);
+    vf->head.futex_offset = (long)((char *)&vf->word - (char *)&vf->entry);
     vf->head.list_op_pending = NULL;
     return vf;
 }
@@ -729,8 +729,8 @@ static void ship_run(void *opaque, uint64_t start, uint64_t end, int flags)
             chunk = 512;
         }
         uintptr_t h = (uintptr_t)g2h(a);
-        ssize_t n = pread(s->pagemap, ent, chunk * 8,
-                          (off_t)(h / HOST_PAGE * 8));
+        ssize_t n =
+            pread(s->pagemap, ent, chunk * 8, (off_t)(h / HOST_PAGE * 8));
         if (n <= 0) {
             return;
         }

@@ -266,8 +266,7 @@ static void check_wait(void)
         _exit(1);
     }
     int st = 0;
-    printf("WNOHANG on a running child: %d\n",
-           (int)waitpid(pid, &st, WNOHANG));
+    printf("WNOHANG on a running child: %d\n", (int)waitpid(pid, &st, WNOHANG));
     kill(pid, SIGSTOP);
     if (waitpid(pid, &st, WUNTRACED) == pid) {
         show_status("WUNTRACED", st);
