@@ -24,6 +24,7 @@
 #include "linux-user/guest-mem.h"
 #include "linux-user/sysroot.h"
 #include "linux-user/user-arch.h"
+#include "syscall/exec.h"
 
 #define VEMU_VERSION "0.1.0"
 
@@ -392,6 +393,45 @@ static const TCGBackend *pick_backend(const Options *o)
     return be;
 }
 
+/* What a guest execve repeats for the emulator it starts (syscall/exec.c):
+ * the values in force, from options or VEMU_* variables alike. */
+static void record_exec_options(const Options *o, const char *log_items,
+                                const char *log_file, const char *rva,
+                                const char *ss, const char *gb)
+{
+    const char *sysroot = sysroot_get();
+    exec_add_option("-L", sysroot ? sysroot : "", false);
+    const char *cpu = opt_or_env(o->cpu, "VEMU_CPU");
+    if (cpu) {
+        exec_add_option("-cpu", cpu, true);
+    }
+    const char *backend = opt_or_env(o->backend, "VEMU_BACKEND");
+    if (backend) {
+        exec_add_option("-backend", backend, false);
+    }
+    if (syscall_strace) {
+        exec_add_option("-strace", NULL, false);
+    }
+    if (log_items && *log_items) {
+        exec_add_option("-d", log_items, false);
+    }
+    if (log_file && *log_file) {
+        exec_add_option("-D", log_file, false);
+    }
+    if (o->one_insn_per_tb) {
+        exec_add_option("-one-insn-per-tb", NULL, false);
+    }
+    if (rva) {
+        exec_add_option("-R", rva, false);
+    }
+    if (ss) {
+        exec_add_option("-s", ss, false);
+    }
+    if (gb) {
+        exec_add_option("-B", gb, true);
+    }
+}
+
 int linux_user_main(const UserArch *arch, int argc, char **argv)
 {
     static char name_buf[64];
@@ -514,6 +554,9 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
         exit(1);
     }
     syscall_set_thread_runner(thread_cpu_loop);
+    record_exec_options(&o, log_items, log_file, rva, ss, gb);
+    /* Before the fault handler replaces what a previous execve left. */
+    exec_inherit_signals();
     tcg_exec_init(0, backend);
     tcg_install_fault_handler();
     arch->set_fetch_check(fetch_ok);

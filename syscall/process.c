@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "syscall/exec.h"
 #include "syscall/internal.h"
 
 static SyscallExitHook exit_hook;
@@ -41,6 +42,7 @@ void syscall_set_exit_hook(SyscallExitHook hook)
 
 void sys_do_exit(CPUState *cpu, int status, bool group)
 {
+    exec_vfork_child_exit(); /* a vfork parent sees what the child wrote */
     if (exit_hook) {
         exit_hook(cpu, status, group);
         return;
@@ -384,11 +386,10 @@ int64_t sys_getrandom(SyscallCtx *c, const uint64_t *a)
 
 /*
  * clone, the fork-style half: a new process, never shared memory. With
- * CLONE_VM|CLONE_VFORK (posix_spawn, vfork) it is approximated by a fork,
- * as qemu-user does: the child runs on its copy of memory, so the parent
- * does not wait for the child's exec and does not see errors the child
- * writes into shared memory. Threads (CLONE_VM without CLONE_VFORK) are
- * syscall/thread.c's.
+ * CLONE_VM|CLONE_VFORK (posix_spawn, vfork) the child is a host fork too,
+ * but the parent waits until it has exec'd or ended and then gets its
+ * writes to guest memory (syscall/exec.c explains how). Threads (CLONE_VM
+ * without CLONE_VFORK) are syscall/thread.c's.
  */
 #define G_CSIGNAL 0x000000ffull
 #define G_CLONE_VM 0x00000100ull
@@ -411,17 +412,21 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
         return -EINVAL;
     }
     int exit_signal = (int)(flags & G_CSIGNAL);
+    VforkShared *vf = (flags & G_CLONE_VFORK) ? exec_vfork_prepare() : NULL;
     fflush(NULL); /* -strace output must not be written twice */
     pid_t pid = exit_signal == SIGCHLD
                     ? fork()
                     : (pid_t)syscall(SYS_clone, (unsigned long)exit_signal,
                                      NULL, NULL, NULL, NULL);
     if (pid < 0) {
-        return sys_errno();
+        int64_t err = sys_errno();
+        exec_vfork_wait(vf, pid); /* only frees it: there is no child */
+        return err;
     }
     if (pid == 0) {
         tcg_exec_fork_child();
         sys_thread_fork_child();
+        exec_vfork_child(vf);
         int32_t tid = (int32_t)gettid();
         if (flags & G_CLONE_CHILD_SETTID) {
             guest_copy_to(a[4], &tid, sizeof(tid));
@@ -437,6 +442,8 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
         }
         return 0;
     }
+    /* Before PARENT_SETTID: the child's copy of that word is older. */
+    exec_vfork_wait(vf, pid);
     if (flags & G_CLONE_PARENT_SETTID) {
         int32_t t = (int32_t)pid;
         guest_copy_to(a[2], &t, sizeof(t));
