@@ -436,13 +436,15 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
     fflush(NULL); /* -strace output must not be written twice */
     pid_t pid = exit_signal == SIGCHLD
                     ? fork()
-                    : (pid_t)syscall(SYS_clone, (unsigned long)exit_signal,
+                    : (pid_t)syscall(SYS_clone,
+                                     (unsigned long)signal_guest_to_host(exit_signal),
                                      NULL, NULL, NULL, NULL);
     if (pid < 0) {
         return sys_errno();
     }
     if (pid == 0) {
         tcg_exec_fork_child();
+        signal_fork_child();
         int32_t tid = (int32_t)gettid();
         if (flags & G_CLONE_CHILD_SETTID) {
             guest_copy_to(a[4], &tid, sizeof(tid));
@@ -482,6 +484,14 @@ int64_t sys_wait4(SyscallCtx *c, const uint64_t *a)
         return sys_errno();
     }
     if (r > 0 && a[1]) {
+        /* Guest numbers of the signal that ended or stopped the child
+         * (real-time signals differ, signal-host.c). */
+        if (WIFSIGNALED(status)) {
+            status = (status & ~0x7f) | signal_host_to_guest(WTERMSIG(status));
+        } else if (WIFSTOPPED(status)) {
+            status = (status & ~0xff00) |
+                     signal_host_to_guest(WSTOPSIG(status)) << 8;
+        }
         int32_t s = status;
         guest_copy_to(a[1], &s, sizeof(s));
     }

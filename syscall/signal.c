@@ -1,16 +1,14 @@
 /*
  * Signal system calls: rt_sigaction stores the guest's actions and returns
- * the previous one in the guest's layout; rt_sigprocmask keeps a per-thread
- * guest mask; sigaltstack records the guest's alternate stack;
- * rt_sigreturn hands over to linux-user, which owns the registers. The
- * state is exported (syscall.h) to linux-user/signal.c, which delivers
- * synchronous signals (faults) to guest handlers. Asynchronous host signals
- * still keep their host dispositions, so a guest's SIGINT handler is
- * recorded but Ctrl-C still ends the process (a later issue).
+ * the previous one in the guest's layout (and keeps the host disposition
+ * in step, signal-host.c); rt_sigprocmask keeps a per-thread guest mask;
+ * sigaltstack records the guest's alternate stack; rt_sigreturn hands
+ * over to linux-user, which owns the registers. The state is exported
+ * (syscall.h) to linux-user/signal.c, which delivers signals.
  *
- * kill, tkill and tgkill pass through: signal numbers are the asm-generic
- * ones on both sides, and a signal sent to ourselves with the default
- * action (abort's SIGABRT) then does what it should.
+ * Actions are per process; the mask, the alternate stack and the mask to
+ * restore after rt_sigsuspend are per thread (__thread), so a new guest
+ * thread starts them from signal_thread_start.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -41,6 +39,8 @@ static GuestSigaction actions[TARGET_NSIG + 1];
 /* Mask and alternate stack are per thread. */
 static __thread target_sigset guest_mask;
 static __thread target_stack guest_altstack = {.ss_flags = TARGET_SS_DISABLE};
+static __thread bool saved_mask_valid;
+static __thread target_sigset saved_mask;
 
 static int get_action(const SyscallArch *arch, uint64_t addr,
                       GuestSigaction *ga)
@@ -97,6 +97,7 @@ int64_t sys_rt_sigaction(SyscallCtx *c, const uint64_t *a)
     GuestSigaction old = actions[sig];
     if (a[1]) {
         actions[sig] = na;
+        signal_host_update(sig, na.handler);
     }
     pthread_mutex_unlock(&actions_lock);
     return a[2] ? put_action(c->arch, a[2], &old) : 0;
@@ -189,21 +190,6 @@ int64_t sys_sigaltstack(SyscallCtx *c, const uint64_t *a)
     return 0;
 }
 
-int64_t sys_kill(SyscallCtx *c, const uint64_t *a)
-{
-    return sys_ret(kill((pid_t)a[0], (int)a[1]));
-}
-
-int64_t sys_tkill(SyscallCtx *c, const uint64_t *a)
-{
-    return sys_ret(syscall(SYS_tkill, (pid_t)a[0], (int)a[1]));
-}
-
-int64_t sys_tgkill(SyscallCtx *c, const uint64_t *a)
-{
-    return sys_ret(syscall(SYS_tgkill, (pid_t)a[0], (pid_t)a[1], (int)a[2]));
-}
-
 int64_t (*syscall_sigreturn_hook)(CPUState *cpu);
 
 int64_t sys_rt_sigreturn(SyscallCtx *c, const uint64_t *a)
@@ -224,6 +210,7 @@ void signal_set_action(int sig, const SignalAction *in)
     pthread_mutex_lock(&actions_lock);
     actions[sig] = (GuestSigaction){in->handler, in->flags, in->restorer,
                                     in->mask & ~UNBLOCKABLE};
+    signal_host_update(sig, in->handler);
     pthread_mutex_unlock(&actions_lock);
 }
 
@@ -242,4 +229,40 @@ void signal_get_altstack(uint64_t *sp, uint64_t *size, int *flags)
     *sp = guest_altstack.ss_sp;
     *size = guest_altstack.ss_size;
     *flags = guest_altstack.ss_flags;
+}
+
+void signal_set_saved_mask(uint64_t mask)
+{
+    saved_mask = mask;
+    saved_mask_valid = true;
+}
+
+bool signal_take_saved_mask(uint64_t *mask)
+{
+    if (!saved_mask_valid) {
+        return false;
+    }
+    saved_mask_valid = false;
+    *mask = saved_mask;
+    return true;
+}
+
+void signal_set_altstack(uint64_t cur_sp, uint64_t sp, uint64_t size,
+                         int flags)
+{
+    /* As sigaltstack: not while on the current one, and a bad one is
+     * refused (sigreturn ignores the error, as Linux does). */
+    target_stack old = guest_altstack;
+    if (old.ss_size && cur_sp > old.ss_sp && cur_sp - old.ss_sp <= old.ss_size) {
+        return;
+    }
+    uint32_t mode = (uint32_t)flags & ~TARGET_SS_AUTODISARM;
+    if (mode == TARGET_SS_DISABLE) {
+        guest_altstack = (target_stack){.ss_flags = TARGET_SS_DISABLE};
+    } else if (mode == 0 || mode == TARGET_SS_ONSTACK) {
+        guest_altstack = (target_stack){
+            .ss_sp = sp,
+            .ss_size = size,
+            .ss_flags = (int32_t)((uint32_t)flags & TARGET_SS_AUTODISARM)};
+    }
 }
