@@ -159,8 +159,11 @@ uint64_t sys_open_flags_to_target(const SyscallArch *arch, int host);
  * queues followed by a host wait that unblocks atomically; and the host
  * set of a guest mask. */
 #include <signal.h>
-void signal_host_update(int sig, uint64_t handler);
+void signal_host_update(int sig, uint64_t handler, bool blocked);
 void signal_fork_child(void);
+/* A signal newly ignored is no longer pending (POSIX); only the calling
+ * thread's own queue is reached, with the process's. */
+void signal_discard(int sig);
 void signal_block_host(sigset_t *old);
 void signal_host_mask(uint64_t guest_blocked, sigset_t *out);
 

@@ -13,9 +13,10 @@
  * not, by linux-user's delivery (syscall_take_interrupted).
  *
  * Signals whose guest disposition is to be ignored (SIG_IGN, or SIG_DFL
- * of SIGCHLD, SIGURG, SIGWINCH, SIGCONT) keep that host disposition
- * instead, so they never interrupt a host call for nothing, and SIG_IGN
- * of SIGCHLD keeps its meaning (children are reaped by the host).
+ * of SIGCHLD, SIGURG, SIGWINCH, SIGCONT while not blocked) keep that host
+ * disposition instead, so they never interrupt a host call for nothing,
+ * and SIG_IGN of SIGCHLD keeps its meaning (children are reaped by the
+ * host).
  *
  * Async-signal safety: the handler touches only the queues, with plain
  * stores. The thread's queue is otherwise touched only by its own thread
@@ -222,6 +223,18 @@ static bool queue_take(SigQueue *q, uint64_t blocked, target_siginfo *out)
     return true;
 }
 
+static void queue_drop(SigQueue *q, int sig)
+{
+    int n = 0;
+    for (int i = 0; i < q->count; i++) {
+        if (q->e[i].si_signo != sig) {
+            q->e[n++] = q->e[i];
+        }
+    }
+    q->count = n;
+    atomic_fetch_and(&q->bits, ~BIT(sig));
+}
+
 static void block_host(sigset_t *old)
 {
     sigset_t all;
@@ -272,7 +285,7 @@ static void host_handler(int hsig, siginfo_t *hi, void *uc)
     errno = saved_errno;
 }
 
-void signal_host_update(int sig, uint64_t handler)
+void signal_host_update(int sig, uint64_t handler, bool blocked)
 {
     int h = signal_guest_to_host(sig);
     if (!h || sig == SIGKILL || sig == SIGSTOP) {
@@ -288,7 +301,8 @@ void signal_host_update(int sig, uint64_t handler)
         sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     } else if (handler == 1) {
         sa.sa_handler = SIG_IGN;
-    } else if (handler == 0 && (dfl == SIGACT_IGN || dfl == SIGACT_CONT)) {
+    } else if (handler == 0 && (dfl == SIGACT_IGN || dfl == SIGACT_CONT) &&
+               !blocked) {
         sa.sa_handler = SIG_DFL;
     } else {
         sa.sa_sigaction = host_handler;
@@ -303,17 +317,11 @@ void signal_host_init(void)
     sigaction(SIGSEGV, NULL, &fault_prev[0]);
     sigaction(SIGBUS, NULL, &fault_prev[1]);
 
-    /* What exec kept from the program that started us. */
+    /* What exec kept from the program that started us: read it all
+     * before changing anything. */
     sigset_t cur;
     pthread_sigmask(SIG_SETMASK, NULL, &cur);
-    uint64_t mask = 0;
-    for (int g = 1; g <= TARGET_NSIG; g++) {
-        int h = signal_guest_to_host(g);
-        if (h && sigismember(&cur, h)) {
-            mask |= BIT(g);
-        }
-    }
-    signal_set_mask(mask);
+    uint64_t mask = 0, ignored = 0;
     for (int g = 1; g <= TARGET_NSIG; g++) {
         int h = signal_guest_to_host(g);
         if (!h || g == SIGKILL || g == SIGSTOP) {
@@ -321,10 +329,19 @@ void signal_host_init(void)
         }
         struct sigaction old;
         sigaction(h, NULL, &old);
-        SignalAction act = {0};
         if (old.sa_handler == SIG_IGN && g != SIGSEGV && g != SIGBUS) {
-            act.handler = 1;
+            ignored |= BIT(g);
         }
+        if (sigismember(&cur, h)) {
+            mask |= BIT(g);
+        }
+    }
+    signal_set_mask(mask);
+    for (int g = 1; g <= TARGET_NSIG; g++) {
+        if (!signal_guest_to_host(g) || g == SIGKILL || g == SIGSTOP) {
+            continue;
+        }
+        SignalAction act = {.handler = (ignored & BIT(g)) ? 1 : 0};
         signal_set_action(g, &act); /* installs the host side */
     }
     sigset_t none;
@@ -386,6 +403,17 @@ bool signal_enqueue(const target_siginfo *info, bool thread)
     }
     restore_host(&old);
     return ok;
+}
+
+void signal_discard(int sig)
+{
+    sigset_t old;
+    block_host(&old);
+    queue_drop(&thread_queue, sig);
+    lock_process();
+    queue_drop(&process_queue, sig);
+    unlock_process();
+    restore_host(&old);
 }
 
 void signal_block_host(sigset_t *old)

@@ -42,6 +42,31 @@ static __thread target_stack guest_altstack = {.ss_flags = TARGET_SS_DISABLE};
 static __thread bool saved_mask_valid;
 static __thread target_sigset saved_mask;
 
+/*
+ * The host discards a signal whose disposition is to ignore it; Linux
+ * keeps a blocked one pending even then (for sigwait). So SIGCHLD, SIGURG,
+ * SIGWINCH and SIGCONT with SIG_DFL get the host handler only while this
+ * thread blocks them (exact for one thread), and otherwise the host's
+ * default, which never interrupts a call.
+ */
+#define DEFAULT_IGNORED                                                        \
+    (SIG_BIT(SIGCHLD) | SIG_BIT(SIGURG) | SIG_BIT(SIGWINCH) | SIG_BIT(SIGCONT))
+
+static void sync_ignored(uint64_t old_mask)
+{
+    uint64_t changed = (old_mask ^ guest_mask) & DEFAULT_IGNORED;
+    if (!changed) {
+        return;
+    }
+    pthread_mutex_lock(&actions_lock);
+    for (; changed; changed &= changed - 1) {
+        int sig = __builtin_ctzll(changed) + 1;
+        signal_host_update(sig, actions[sig].handler,
+                           (guest_mask & SIG_BIT(sig)) != 0);
+    }
+    pthread_mutex_unlock(&actions_lock);
+}
+
 static int get_action(const SyscallArch *arch, uint64_t addr,
                       GuestSigaction *ga)
 {
@@ -97,7 +122,12 @@ int64_t sys_rt_sigaction(SyscallCtx *c, const uint64_t *a)
     GuestSigaction old = actions[sig];
     if (a[1]) {
         actions[sig] = na;
-        signal_host_update(sig, na.handler);
+        signal_host_update(sig, na.handler, (guest_mask & SIG_BIT(sig)) != 0);
+        int dfl = signal_default_action(sig);
+        if (na.handler == 1 ||
+            (na.handler == 0 && (dfl == SIGACT_IGN || dfl == SIGACT_CONT))) {
+            signal_discard(sig);
+        }
     }
     pthread_mutex_unlock(&actions_lock);
     return a[2] ? put_action(c->arch, a[2], &old) : 0;
@@ -128,6 +158,7 @@ int64_t sys_rt_sigprocmask(SyscallCtx *c, const uint64_t *a)
             return -EINVAL;
         }
         guest_mask &= ~UNBLOCKABLE;
+        sync_ignored(old);
     }
     if (a[2] && guest_copy_to(a[2], &old, sizeof(old)) != 0) {
         return -EFAULT;
@@ -210,7 +241,7 @@ void signal_set_action(int sig, const SignalAction *in)
     pthread_mutex_lock(&actions_lock);
     actions[sig] = (GuestSigaction){in->handler, in->flags, in->restorer,
                                     in->mask & ~UNBLOCKABLE};
-    signal_host_update(sig, in->handler);
+    signal_host_update(sig, in->handler, (guest_mask & SIG_BIT(sig)) != 0);
     pthread_mutex_unlock(&actions_lock);
 }
 
@@ -221,7 +252,9 @@ uint64_t signal_get_mask(void)
 
 void signal_set_mask(uint64_t mask)
 {
+    uint64_t old = guest_mask;
     guest_mask = mask & ~UNBLOCKABLE;
+    sync_ignored(old);
 }
 
 void signal_get_altstack(uint64_t *sp, uint64_t *size, int *flags)
