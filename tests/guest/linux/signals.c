@@ -238,6 +238,78 @@ static void test_eintr(void)
     set_default(SIGUSR1);
 }
 
+/* nanosleep is never restarted, SA_RESTART or not (signal(7)). */
+static void test_sleep_eintr(void)
+{
+    int done[2];
+    pipe(done);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    usr1_seen = 0;
+    fflush(stdout);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(done[1]);
+        struct pollfd p = {done[0], POLLIN, 0};
+        for (;;) {
+            kill(parent, SIGUSR1);
+            if (poll(&p, 1, 20) > 0) {
+                _exit(0);
+            }
+        }
+    }
+    close(done[0]);
+    struct timespec ts = {30, 0}, rem = {0, 0};
+    int r = nanosleep(&ts, &rem);
+    /* The time left can exceed the request by the timer slack. */
+    printf("nanosleep with SA_RESTART: r=%d errno=%s handler=%d rem=%ds\n",
+           r, r < 0 && errno == EINTR ? "EINTR" : "other", usr1_seen,
+           rem.tv_sec >= 29 && rem.tv_sec <= 30 ? 30 : (int)rem.tv_sec);
+    write(done[1], "e", 1);
+    close(done[1]);
+    waitpid(pid, NULL, 0);
+    set_default(SIGUSR1);
+}
+
+/* A blocked signal does not interrupt a read at all: it stays pending. */
+static void test_blocked_read(void)
+{
+    int data[2];
+    pipe(data);
+    set_action(SIGUSR2, record, 0, NULL);
+    reset();
+    block(SIGUSR2, SIG_BLOCK);
+    fflush(stdout);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(data[0]);
+        for (int i = 0; i < 5; i++) {
+            kill(parent, SIGUSR2);
+            usleep(10000);
+        }
+        write(data[1], "y", 1);
+        _exit(0);
+    }
+    close(data[1]);
+    char c = 0;
+    ssize_t r = read(data[0], &c, 1);
+    sigset_t pend;
+    sigpending(&pend);
+    printf("blocked during read: read=%zd data=%c hits=%d pending=%d\n", r, c,
+           hits, sigismember(&pend, SIGUSR2));
+    block(SIGUSR2, SIG_UNBLOCK);
+    printf("unblocked after read: hits=%d\n", hits);
+    waitpid(pid, NULL, 0);
+    close(data[0]);
+    set_default(SIGUSR2);
+}
+
 /* With SA_RESTART the child must send data or the read blocks forever:
  * the handler reports through a pipe that the child watches. */
 static int restart_report_fd = -1;
@@ -663,6 +735,8 @@ int main(void)
     test_timers();
     test_eintr();
     test_sa_restart();
+    test_sleep_eintr();
+    test_blocked_read();
     test_rt_queue();
     test_pending();
     test_sigsuspend();
