@@ -434,11 +434,12 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
     }
     int exit_signal = (int)(flags & G_CSIGNAL);
     fflush(NULL); /* -strace output must not be written twice */
+    unsigned long host_exit_signal =
+        (unsigned long)signal_guest_to_host(exit_signal);
     pid_t pid = exit_signal == SIGCHLD
                     ? fork()
-                    : (pid_t)syscall(SYS_clone,
-                                     (unsigned long)signal_guest_to_host(exit_signal),
-                                     NULL, NULL, NULL, NULL);
+                    : (pid_t)syscall(SYS_clone, host_exit_signal, NULL, NULL,
+                                     NULL, NULL);
     if (pid < 0) {
         return sys_errno();
     }

@@ -286,7 +286,8 @@ void signal_set_altstack(uint64_t cur_sp, uint64_t sp, uint64_t size,
     /* As sigaltstack: not while on the current one, and a bad one is
      * refused (sigreturn ignores the error, as Linux does). */
     target_stack old = guest_altstack;
-    if (old.ss_size && cur_sp > old.ss_sp && cur_sp - old.ss_sp <= old.ss_size) {
+    if (old.ss_size && cur_sp > old.ss_sp &&
+        cur_sp - old.ss_sp <= old.ss_size) {
         return;
     }
     uint32_t mode = (uint32_t)flags & ~TARGET_SS_AUTODISARM;

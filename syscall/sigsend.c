@@ -49,9 +49,9 @@ int64_t sys_kill(SyscallCtx *c, const uint64_t *a)
         return -EINVAL;
     }
     if ((int)a[1] && !h) {
-        return (pid_t)a[0] == getpid() ? queue_local((int)a[1], SI_USER, NULL,
-                                                     false)
-                                       : -EINVAL;
+        return (pid_t)a[0] == getpid()
+                   ? queue_local((int)a[1], SI_USER, NULL, false)
+                   : -EINVAL;
     }
     return sys_ret(kill((pid_t)a[0], h));
 }
@@ -63,9 +63,9 @@ int64_t sys_tkill(SyscallCtx *c, const uint64_t *a)
         return -EINVAL;
     }
     if ((int)a[1] && !h) {
-        return (pid_t)a[0] == gettid() ? queue_local((int)a[1], SI_TKILL, NULL,
-                                                     true)
-                                       : -EINVAL;
+        return (pid_t)a[0] == gettid()
+                   ? queue_local((int)a[1], SI_TKILL, NULL, true)
+                   : -EINVAL;
     }
     return sys_ret(syscall(SYS_tkill, (pid_t)a[0], h));
 }

@@ -111,9 +111,9 @@ int64_t sys_rt_sigtimedwait(SyscallCtx *c, const uint64_t *a)
             return -EINVAL;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
-        deadline = ts_ns(&now) + (ts.tv_sec > INT32_MAX ? (int64_t)INT32_MAX *
-                                                              1000000000
-                                                        : ts_ns(&ts));
+        deadline = ts_ns(&now) + (ts.tv_sec > INT32_MAX
+                                      ? (int64_t)INT32_MAX * 1000000000
+                                      : ts_ns(&ts));
     }
     sigset_t old;
     signal_block_host(&old);

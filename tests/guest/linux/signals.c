@@ -46,8 +46,8 @@ static const char *code_name(int code)
     }
 }
 
-static void set_action(int sig, void (*fn)(int, siginfo_t *, void *),
-                       int flags, const sigset_t *mask)
+static void set_action(int sig, void (*fn)(int, siginfo_t *, void *), int flags,
+                       const sigset_t *mask)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -129,8 +129,8 @@ static void test_self(void)
     sigaddset(&m, SIGUSR2);
     set_action(SIGUSR1, record, 0, &m);
     raise(SIGUSR1);
-    printf("sa_mask: usr2 blocked in handler=%d after=%d\n",
-           last_blocked_usr2, is_blocked(SIGUSR2));
+    printf("sa_mask: usr2 blocked in handler=%d after=%d\n", last_blocked_usr2,
+           is_blocked(SIGUSR2));
     set_default(SIGUSR1);
 }
 
@@ -267,8 +267,8 @@ static void test_sleep_eintr(void)
     struct timespec ts = {30, 0}, rem = {0, 0};
     int r = nanosleep(&ts, &rem);
     /* The time left can exceed the request by the timer slack. */
-    printf("nanosleep with SA_RESTART: r=%d errno=%s handler=%d rem=%ds\n",
-           r, r < 0 && errno == EINTR ? "EINTR" : "other", usr1_seen,
+    printf("nanosleep with SA_RESTART: r=%d errno=%s handler=%d rem=%ds\n", r,
+           r < 0 && errno == EINTR ? "EINTR" : "other", usr1_seen,
            rem.tv_sec >= 29 && rem.tv_sec <= 30 ? 30 : (int)rem.tv_sec);
     write(done[1], "e", 1);
     close(done[1]);
@@ -401,8 +401,8 @@ static void test_rt_queue(void)
     sigqueue(getpid(), b, v9);
     sigpending(&pend);
     printf("rt pending: a=%d b=%d max=%d usr1=%d delivered=%d\n",
-           sigismember(&pend, a), sigismember(&pend, b),
-           sigismember(&pend, hi), sigismember(&pend, SIGUSR1), order_n);
+           sigismember(&pend, a), sigismember(&pend, b), sigismember(&pend, hi),
+           sigismember(&pend, SIGUSR1), order_n);
     sigprocmask(SIG_UNBLOCK, &s, NULL);
     printf("rt order:");
     for (int i = 0; i < order_n; i++) {
@@ -535,8 +535,8 @@ static void test_sigtimedwait(void)
     sigemptyset(&c);
     sigaddset(&c, SIGCHLD);
     sigwaitinfo(&c, &si);
-    printf("SIGCHLD: code=%s status=%d from child=%d\n",
-           code_name(si.si_code), si.si_status, si.si_pid == pid);
+    printf("SIGCHLD: code=%s status=%d from child=%d\n", code_name(si.si_code),
+           si.si_status, si.si_pid == pid);
     waitpid(pid, NULL, 0);
     sigprocmask(SIG_UNBLOCK, &s, NULL);
 }
@@ -577,8 +577,8 @@ static void test_nodefer(int nodefer)
     sigaction(SIGUSR2, &sa, NULL);
     depth = max_depth = nested_calls = 0;
     raise(SIGUSR2);
-    printf("%s: calls=%d max depth=%d\n",
-           nodefer ? "SA_NODEFER" : "deferred", nested_calls, max_depth);
+    printf("%s: calls=%d max depth=%d\n", nodefer ? "SA_NODEFER" : "deferred",
+           nested_calls, max_depth);
     set_default(SIGUSR2);
 }
 
