@@ -2,7 +2,8 @@
  * The user-mode main program shared by every vemu-<arch>: qemu-user style
  * options and environment variables, guest address space set-up, ELF
  * loading, the initial stack, and the CPU loop that turns the runtime's
- * exceptions into system calls and (for now fatal) guest signals.
+ * exceptions into system calls and guest signals, and delivers pending
+ * signals after each (linux-user/signal.c).
  *
  * Order matters: the guest space is reserved before the runtime starts,
  * because generated code bakes in tcg_guest_addr_bits; the stack is mapped
@@ -310,6 +311,7 @@ static void cpu_loop(const UserArch *arch, CPUState *cpu)
             arch->handle_exception(cpu, excp);
             break;
         }
+        user_handle_signals(cpu);
     }
 }
 
@@ -625,6 +627,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     CPUState *cpu = arch->cpu_new();
     cpu->singlestep = o.one_insn_per_tb;
     arch->cpu_start(cpu, info.start_pc, sp);
+    signal_thread_start(cpu, signal_get_mask());
     cpu_loop(arch, cpu);
     return 0;
 }

@@ -63,6 +63,13 @@ typedef struct UserArch {
     /* rt_sigreturn: reload the registers from the frame at the current sp
      * and return the saved mask. 0 or -EFAULT. */
     int (*restore_frame)(CPUState *cpu, uint64_t *mask);
+    /* Offset of uc_stack in the frame at the handler's sp (rt_sigreturn
+     * restores the alternate stack from it, for SS_AUTODISARM). */
+    uint32_t frame_uc_stack;
+    /* Restart the system call that just returned (its number and other
+     * arguments are still in their registers): step the pc back to the
+     * svc/ecall and put back the first argument the result overwrote. */
+    void (*syscall_restart)(CPUState *cpu, uint64_t arg0);
 } UserArch;
 
 int linux_user_main(const UserArch *arch, int argc, char **argv);
@@ -77,6 +84,10 @@ _Noreturn void user_fatal_signal(CPUState *cpu, int sig, uint64_t addr);
  * is none, it is ignored or blocked (as Linux forces such signals). */
 void user_signal_init(const UserArch *arch);
 void user_force_signal(CPUState *cpu, int sig, int code, uint64_t addr);
+/* From the CPU loop after each exception or interrupt (and so after each
+ * system call): deliver the pending signals the thread does not block,
+ * restarting or failing with EINTR the system call they interrupted. */
+void user_handle_signals(CPUState *cpu);
 
 /* si_code values of the faults delivered (asm-generic). */
 enum {

@@ -103,6 +103,43 @@ const char *syscall_name(const SyscallArch *arch, int nr)
     return arch->names[nr];
 }
 
+/* The last call of this thread, if a host signal interrupted it. */
+static __thread bool last_interrupted;
+static __thread bool last_restartable;
+static __thread uint64_t last_arg0;
+
+/* signal(7): calls Linux never restarts after a handler, SA_RESTART or
+ * not (sleeps, waits with a timeout or a signal mask). */
+static bool restartable(const SyscallDef *def)
+{
+    static const char *const never[] = {
+        "nanosleep",  "clock_nanosleep", "ppoll",           "pselect6",
+        "epoll_pwait", "epoll_pwait2",   "rt_sigsuspend",   "rt_sigtimedwait",
+        "io_getevents", "io_pgetevents", "semtimedop",      "semop",
+        "msgrcv",     "msgsnd",          NULL,
+    };
+    if (!def) {
+        return false;
+    }
+    for (int i = 0; never[i]; i++) {
+        if (!strcmp(def->name, never[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool syscall_take_interrupted(uint64_t *arg0, bool *restart_ok)
+{
+    if (!last_interrupted) {
+        return false;
+    }
+    last_interrupted = false;
+    *arg0 = last_arg0;
+    *restart_ok = last_restartable;
+    return true;
+}
+
 int64_t vemu_syscall(CPUState *cpu, const SyscallArch *arch, int nr,
                      const uint64_t args[6])
 {
@@ -131,6 +168,11 @@ int64_t vemu_syscall(CPUState *cpu, const SyscallArch *arch, int nr,
     }
     if (trace) {
         strace_exit(def, ret);
+    }
+    last_interrupted = ret == -EINTR;
+    if (last_interrupted) {
+        last_arg0 = args[0];
+        last_restartable = restartable(def);
     }
     return ret;
 }

@@ -44,17 +44,16 @@ _Static_assert(TFD_TIMER_ABSTIME == TARGET_TFD_TIMER_ABSTIME &&
                    TFD_TIMER_CANCEL_ON_SET == TARGET_TFD_TIMER_CANCEL_ON_SET,
                "timerfd_settime flags are the same on every Linux");
 
-/* Guest signal numbers to host ones and back. Both are asm-generic
- * today; when linux-user remaps real-time signals (to keep some for
- * itself) these are the two places signalfd needs to follow. */
+/* Guest signal numbers to host ones and back: real-time signals are
+ * moved (syscall/signal-host.c); 0 means "no host signal". */
 static int signal_to_host(int sig)
 {
-    return sig;
+    return signal_guest_to_host(sig);
 }
 
 static int signal_to_target(int sig)
 {
-    return sig;
+    return signal_host_to_guest(sig);
 }
 
 /* Flags of the fd-creating calls: the guest's O_CLOEXEC/O_NONBLOCK (and

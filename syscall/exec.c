@@ -271,22 +271,31 @@ void exec_inherit_signals(void)
 {
     uint64_t mask = 0;
     if (host_sigmask(SIG_BLOCK, NULL, &mask) == 0) {
-        signal_set_mask(mask);
+        /* Host numbers to guest ones (real-time signals are moved). */
+        uint64_t gmask = 0;
+        for (int h = 1; h <= 64; h++) {
+            int g = signal_host_to_guest(h);
+            if (g && (mask & SIG_BIT(h))) {
+                gmask |= SIG_BIT(g);
+            }
+        }
+        signal_set_mask(gmask);
         /* vemu's own faults must reach its handler: a blocked synchronous
          * signal would kill the process instead. */
         uint64_t need = SIG_BIT(SIGSEGV) | SIG_BIT(SIGBUS) | SIG_BIT(SIGILL) |
                         SIG_BIT(SIGFPE) | SIG_BIT(SIGTRAP);
         host_sigmask(SIG_UNBLOCK, &need, NULL);
     }
-    for (int sig = 1; sig <= TARGET_NSIG; sig++) {
+    for (int h = 1; h <= 64; h++) {
         HostKSigaction old;
-        if (sig == SIGKILL || sig == SIGSTOP ||
-            host_sigaction(sig, NULL, &old) != 0) {
+        int g = signal_host_to_guest(h);
+        if (!g || h == SIGKILL || h == SIGSTOP ||
+            host_sigaction(h, NULL, &old) != 0) {
             continue;
         }
         if (old.handler == (uint64_t)(uintptr_t)SIG_IGN) {
             SignalAction act = {.handler = 1};
-            signal_set_action(sig, &act);
+            signal_set_action(g, &act);
         }
     }
 }
@@ -304,13 +313,17 @@ static void set_exec_signals(HostSigState *saved)
 {
     for (int sig = 1; sig <= TARGET_NSIG; sig++) {
         saved->changed[sig] = false;
+    }
+    for (int g = 1; g <= TARGET_NSIG; g++) {
+        /* sig is the host number of guest signal g. */
+        int sig = signal_guest_to_host(g);
         HostKSigaction cur;
-        if (sig == SIGKILL || sig == SIGSTOP ||
+        if (!sig || sig == SIGKILL || sig == SIGSTOP ||
             host_sigaction(sig, NULL, &cur) != 0) {
             continue;
         }
         SignalAction ga;
-        signal_get_action(sig, &ga);
+        signal_get_action(g, &ga);
         bool want_ign = ga.handler == 1;
         bool is_ign = cur.handler == (uint64_t)(uintptr_t)SIG_IGN;
         if (want_ign != is_ign) {
@@ -322,7 +335,13 @@ static void set_exec_signals(HostSigState *saved)
             }
         }
     }
-    uint64_t mask = signal_get_mask();
+    uint64_t gmask = signal_get_mask(), mask = 0;
+    for (int g = 1; g <= TARGET_NSIG; g++) {
+        int h = signal_guest_to_host(g);
+        if (h && (gmask & SIG_BIT(g))) {
+            mask |= SIG_BIT(h);
+        }
+    }
     host_sigmask(SIG_SETMASK, &mask, &saved->mask);
 }
 

@@ -165,4 +165,19 @@ const SyscallFlag *sys_map_table(const SyscallArch *arch);
 int sys_open_flags_to_host(const SyscallArch *arch, uint64_t target);
 uint64_t sys_open_flags_to_target(const SyscallArch *arch, int host);
 
+/* signal-host.c, for the signal calls: keep the host disposition of a
+ * guest signal in step with its guest action (call under the actions
+ * lock); empty the queues in a forked child; block every host signal
+ * (restore with pthread_sigmask(SIG_SETMASK, old)) around a check of the
+ * queues followed by a host wait that unblocks atomically; and the host
+ * set of a guest mask. */
+#include <signal.h>
+void signal_host_update(int sig, uint64_t handler, bool blocked);
+void signal_fork_child(void);
+/* A signal newly ignored is no longer pending (POSIX); only the calling
+ * thread's own queue is reached, with the process's. */
+void signal_discard(int sig);
+void signal_block_host(sigset_t *old);
+void signal_host_mask(uint64_t guest_blocked, sigset_t *out);
+
 #endif

@@ -1,13 +1,15 @@
 /*
  * Waiting on file descriptors. struct pollfd and the POLL* bits are the
  * same for every guest and the host (asm-generic), so ppoll polls the
- * guest's array in place. The guest's signal mask argument is checked but
- * not applied to the host: it only matters for delivering asynchronous
- * signals to guest handlers, which a later issue adds (until then the host
- * keeps its own mask, and a host signal interrupts the wait as it would).
+ * guest's array in place. The guest's signal mask (the one given, or the
+ * thread's) becomes the host's for the wait, swapped in atomically by the
+ * host ppoll after a check of the queued signals, so a signal arriving
+ * just before the wait still ends it; with a given mask, an interrupted
+ * call leaves the old mask for delivery to restore after the handler.
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,18 +37,38 @@ int64_t sys_ppoll(SyscallCtx *c, const uint64_t *a)
         tsp = &ts;
     }
     const struct timespec ts_in = ts;
+    uint64_t saved = signal_get_mask(), mask = saved;
     if (a[3]) {
         if (a[4] != sizeof(uint64_t)) {
             return -EINVAL;
         }
-        if (!guest_range_ok(a[3], 8, PAGE_READ)) {
+        if (guest_copy_from(&mask, a[3], sizeof(mask)) != 0) {
             return -EFAULT;
         }
+        signal_set_mask(mask); /* drops SIGKILL and SIGSTOP */
+        mask = signal_get_mask();
     }
-    /* The raw call: the kernel writes the time left into ts, which glibc's
-     * wrapper would hide. */
-    long r = syscall(SYS_ppoll, fds, (unsigned long)nfds, tsp, NULL, (size_t)8);
-    int64_t ret = r < 0 ? sys_errno() : r;
+    sigset_t old, hm;
+    signal_block_host(&old);
+    int64_t ret;
+    if (signal_pending() & ~mask) {
+        ret = -EINTR;
+    } else {
+        signal_host_mask(mask, &hm);
+        /* The raw call: the kernel writes the time left into ts, which
+         * glibc's wrapper would hide. */
+        long r = syscall(SYS_ppoll, fds, (unsigned long)nfds, tsp, &hm,
+                         (size_t)8);
+        ret = r < 0 ? sys_errno() : r;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (a[3]) {
+        if (ret == -EINTR) {
+            signal_set_saved_mask(saved);
+        } else {
+            signal_set_mask(saved);
+        }
+    }
     /* Linux writes back the time left, also after an error, but not for a
      * zero timeout, and a failed write does not change the result. */
     if (tsp && (ts_in.tv_sec || ts_in.tv_nsec)) {

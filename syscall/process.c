@@ -414,10 +414,12 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
     int exit_signal = (int)(flags & G_CSIGNAL);
     VforkShared *vf = (flags & G_CLONE_VFORK) ? exec_vfork_prepare() : NULL;
     fflush(NULL); /* -strace output must not be written twice */
+    unsigned long host_exit_signal =
+        (unsigned long)signal_guest_to_host(exit_signal);
     pid_t pid = exit_signal == SIGCHLD
                     ? fork()
-                    : (pid_t)syscall(SYS_clone, (unsigned long)exit_signal,
-                                     NULL, NULL, NULL, NULL);
+                    : (pid_t)syscall(SYS_clone, host_exit_signal, NULL, NULL,
+                                     NULL, NULL);
     if (pid < 0) {
         int64_t err = sys_errno();
         exec_vfork_wait(vf, pid); /* only frees it: there is no child */
@@ -426,6 +428,7 @@ int64_t sys_clone(SyscallCtx *c, const uint64_t *a)
     if (pid == 0) {
         tcg_exec_fork_child();
         sys_thread_fork_child();
+        signal_fork_child();
         exec_vfork_child(vf);
         int32_t tid = (int32_t)gettid();
         if (flags & G_CLONE_CHILD_SETTID) {
@@ -468,6 +471,14 @@ int64_t sys_wait4(SyscallCtx *c, const uint64_t *a)
         return sys_errno();
     }
     if (r > 0 && a[1]) {
+        /* Guest numbers of the signal that ended or stopped the child
+         * (real-time signals differ, signal-host.c). */
+        if (WIFSIGNALED(status)) {
+            status = (status & ~0x7f) | signal_host_to_guest(WTERMSIG(status));
+        } else if (WIFSTOPPED(status)) {
+            status = (status & ~0xff00) |
+                     signal_host_to_guest(WSTOPSIG(status)) << 8;
+        }
         int32_t s = status;
         guest_copy_to(a[1], &s, sizeof(s));
     }

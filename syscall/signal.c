@@ -1,16 +1,14 @@
 /*
  * Signal system calls: rt_sigaction stores the guest's actions and returns
- * the previous one in the guest's layout; rt_sigprocmask keeps a per-thread
- * guest mask; sigaltstack records the guest's alternate stack;
- * rt_sigreturn hands over to linux-user, which owns the registers. The
- * state is exported (syscall.h) to linux-user/signal.c, which delivers
- * synchronous signals (faults) to guest handlers. Asynchronous host signals
- * still keep their host dispositions, so a guest's SIGINT handler is
- * recorded but Ctrl-C still ends the process (a later issue).
+ * the previous one in the guest's layout (and keeps the host disposition
+ * in step, signal-host.c); rt_sigprocmask keeps a per-thread guest mask;
+ * sigaltstack records the guest's alternate stack; rt_sigreturn hands
+ * over to linux-user, which owns the registers. The state is exported
+ * (syscall.h) to linux-user/signal.c, which delivers signals.
  *
- * kill, tkill and tgkill pass through: signal numbers are the asm-generic
- * ones on both sides, and a signal sent to ourselves with the default
- * action (abort's SIGABRT) then does what it should.
+ * Actions are per process; the mask, the alternate stack and the mask to
+ * restore after rt_sigsuspend are per thread (__thread), so a new guest
+ * thread starts them from signal_thread_start.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -41,6 +39,33 @@ static GuestSigaction actions[TARGET_NSIG + 1];
 /* Mask and alternate stack are per thread. */
 static __thread target_sigset guest_mask;
 static __thread target_stack guest_altstack = {.ss_flags = TARGET_SS_DISABLE};
+static __thread bool saved_mask_valid;
+static __thread target_sigset saved_mask;
+
+/*
+ * The host discards a signal whose disposition is to ignore it; Linux
+ * keeps a blocked one pending even then (for sigwait). So SIGCHLD, SIGURG,
+ * SIGWINCH and SIGCONT with SIG_DFL get the host handler only while this
+ * thread blocks them (exact for one thread), and otherwise the host's
+ * default, which never interrupts a call.
+ */
+#define DEFAULT_IGNORED                                                        \
+    (SIG_BIT(SIGCHLD) | SIG_BIT(SIGURG) | SIG_BIT(SIGWINCH) | SIG_BIT(SIGCONT))
+
+static void sync_ignored(uint64_t old_mask)
+{
+    uint64_t changed = (old_mask ^ guest_mask) & DEFAULT_IGNORED;
+    if (!changed) {
+        return;
+    }
+    pthread_mutex_lock(&actions_lock);
+    for (; changed; changed &= changed - 1) {
+        int sig = __builtin_ctzll(changed) + 1;
+        signal_host_update(sig, actions[sig].handler,
+                           (guest_mask & SIG_BIT(sig)) != 0);
+    }
+    pthread_mutex_unlock(&actions_lock);
+}
 
 static int get_action(const SyscallArch *arch, uint64_t addr,
                       GuestSigaction *ga)
@@ -97,6 +122,12 @@ int64_t sys_rt_sigaction(SyscallCtx *c, const uint64_t *a)
     GuestSigaction old = actions[sig];
     if (a[1]) {
         actions[sig] = na;
+        signal_host_update(sig, na.handler, (guest_mask & SIG_BIT(sig)) != 0);
+        int dfl = signal_default_action(sig);
+        if (na.handler == 1 ||
+            (na.handler == 0 && (dfl == SIGACT_IGN || dfl == SIGACT_CONT))) {
+            signal_discard(sig);
+        }
     }
     pthread_mutex_unlock(&actions_lock);
     return a[2] ? put_action(c->arch, a[2], &old) : 0;
@@ -127,6 +158,7 @@ int64_t sys_rt_sigprocmask(SyscallCtx *c, const uint64_t *a)
             return -EINVAL;
         }
         guest_mask &= ~UNBLOCKABLE;
+        sync_ignored(old);
     }
     if (a[2] && guest_copy_to(a[2], &old, sizeof(old)) != 0) {
         return -EFAULT;
@@ -189,21 +221,6 @@ int64_t sys_sigaltstack(SyscallCtx *c, const uint64_t *a)
     return 0;
 }
 
-int64_t sys_kill(SyscallCtx *c, const uint64_t *a)
-{
-    return sys_ret(kill((pid_t)a[0], (int)a[1]));
-}
-
-int64_t sys_tkill(SyscallCtx *c, const uint64_t *a)
-{
-    return sys_ret(syscall(SYS_tkill, (pid_t)a[0], (int)a[1]));
-}
-
-int64_t sys_tgkill(SyscallCtx *c, const uint64_t *a)
-{
-    return sys_ret(syscall(SYS_tgkill, (pid_t)a[0], (pid_t)a[1], (int)a[2]));
-}
-
 int64_t (*syscall_sigreturn_hook)(CPUState *cpu);
 
 int64_t sys_rt_sigreturn(SyscallCtx *c, const uint64_t *a)
@@ -224,6 +241,7 @@ void signal_set_action(int sig, const SignalAction *in)
     pthread_mutex_lock(&actions_lock);
     actions[sig] = (GuestSigaction){in->handler, in->flags, in->restorer,
                                     in->mask & ~UNBLOCKABLE};
+    signal_host_update(sig, in->handler, (guest_mask & SIG_BIT(sig)) != 0);
     pthread_mutex_unlock(&actions_lock);
 }
 
@@ -234,7 +252,9 @@ uint64_t signal_get_mask(void)
 
 void signal_set_mask(uint64_t mask)
 {
+    uint64_t old = guest_mask;
     guest_mask = mask & ~UNBLOCKABLE;
+    sync_ignored(old);
 }
 
 void signal_get_altstack(uint64_t *sp, uint64_t *size, int *flags)
@@ -242,4 +262,41 @@ void signal_get_altstack(uint64_t *sp, uint64_t *size, int *flags)
     *sp = guest_altstack.ss_sp;
     *size = guest_altstack.ss_size;
     *flags = guest_altstack.ss_flags;
+}
+
+void signal_set_saved_mask(uint64_t mask)
+{
+    saved_mask = mask;
+    saved_mask_valid = true;
+}
+
+bool signal_take_saved_mask(uint64_t *mask)
+{
+    if (!saved_mask_valid) {
+        return false;
+    }
+    saved_mask_valid = false;
+    *mask = saved_mask;
+    return true;
+}
+
+void signal_set_altstack(uint64_t cur_sp, uint64_t sp, uint64_t size,
+                         int flags)
+{
+    /* As sigaltstack: not while on the current one, and a bad one is
+     * refused (sigreturn ignores the error, as Linux does). */
+    target_stack old = guest_altstack;
+    if (old.ss_size && cur_sp > old.ss_sp &&
+        cur_sp - old.ss_sp <= old.ss_size) {
+        return;
+    }
+    uint32_t mode = (uint32_t)flags & ~TARGET_SS_AUTODISARM;
+    if (mode == TARGET_SS_DISABLE) {
+        guest_altstack = (target_stack){.ss_flags = TARGET_SS_DISABLE};
+    } else if (mode == 0 || mode == TARGET_SS_ONSTACK) {
+        guest_altstack = (target_stack){
+            .ss_sp = sp,
+            .ss_size = size,
+            .ss_flags = (int32_t)((uint32_t)flags & TARGET_SS_AUTODISARM)};
+    }
 }

@@ -154,4 +154,69 @@ void signal_get_altstack(uint64_t *sp, uint64_t *size, int *flags);
 #define SYSCALL_KEEP_REGS INT64_MIN
 extern int64_t (*syscall_sigreturn_hook)(CPUState *cpu);
 
+/*
+ * Asynchronous signals (syscall/signal-host.c). Every catchable host
+ * signal has a handler that queues it, as the guest's siginfo, on the
+ * receiving thread (tkill/tgkill) or the process, and asks the thread's
+ * CPU to leave generated code; linux-user delivers from the queues.
+ *
+ * Numbers: 1..31 are the same on host and guest. Guest real-time signals
+ * 32..62 are host SIGRTMIN..SIGRTMAX (34..64: the host glibc keeps 32 and
+ * 33 for itself); guest 63 and 64 have no host signal, so they can only
+ * be sent within the process (signal_guest_to_host returns 0).
+ */
+struct target_siginfo;
+int signal_guest_to_host(int sig);
+int signal_host_to_guest(int sig);
+/* Once, before the guest runs: the guest inherits the host mask and
+ * ignored signals (exec keeps both), host handlers go in, and the host
+ * mask is cleared (the guest's mask is applied by delivery instead). */
+void signal_host_init(void);
+/* In every thread that runs a guest CPU, before it runs: signals this
+ * thread receives stop that CPU; mask is the guest mask it starts with
+ * (a new thread inherits its creator's: pass signal_get_mask() read in
+ * the creating thread). */
+void signal_thread_start(CPUState *cpu, uint64_t mask);
+/* Guest signals pending for this thread or the process (bit sig-1). */
+uint64_t signal_pending(void);
+/* Take the signal to deliver next among those not in blocked: the
+ * thread's before the process's, SIGSEGV/SIGBUS/SIGILL/SIGTRAP/SIGFPE/
+ * SIGSYS before the rest, then the lowest number; real-time signals in
+ * the order queued. false when there is none. */
+bool signal_dequeue(uint64_t blocked, struct target_siginfo *info);
+/* Queue a signal as if received (for guest signals without a host
+ * number, sent to the process itself). false if the queue is full. */
+bool signal_enqueue(const struct target_siginfo *info, bool thread);
+/* Where the default action of a guest signal leads. */
+enum { SIGACT_TERM, SIGACT_CORE, SIGACT_IGN, SIGACT_STOP, SIGACT_CONT };
+int signal_default_action(int sig);
+/* Die of sig as the default action does: the same host signal, default
+ * action restored, no core file; never returns. */
+_Noreturn void signal_die(int sig);
+/* Stop the process as SIGSTOP/SIGTSTP/... do, until SIGCONT. */
+void signal_stop(int sig);
+
+/* Around a host execve: Linux keeps the signal mask across exec, so the
+ * guest's becomes the host's for the new vemu to inherit (ignored
+ * signals are inherited as host SIG_IGN already); after a failed execve,
+ * the host mask is cleared again. Signals still queued in vemu are lost. */
+void signal_exec_prepare(void);
+void signal_exec_failed(void);
+
+/* The mask to put back after the handler of a signal that interrupted
+ * rt_sigsuspend or ppoll with a mask (saved in the frame by delivery). */
+void signal_set_saved_mask(uint64_t mask);
+bool signal_take_saved_mask(uint64_t *mask);
+/* Replace the alternate stack (sigreturn's restore of uc_stack, and
+ * SS_AUTODISARM's reset); silently refused while cur_sp is on it. */
+void signal_set_altstack(uint64_t cur_sp, uint64_t sp, uint64_t size,
+                         int flags);
+
+/* The system call this thread ran last, if it failed with EINTR because
+ * a host signal interrupted it: its first argument (restarting puts it
+ * back) and whether Linux restarts it after a handler with SA_RESTART
+ * (signal(7): not the sleeps, waits with timeouts, sigsuspend...). Each
+ * call consumes the record. */
+bool syscall_take_interrupted(uint64_t *arg0, bool *restartable);
+
 #endif

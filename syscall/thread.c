@@ -299,10 +299,10 @@ static void *thread_main(void *arg)
     /*
      * Signals: the new thread starts with its parent's guest signal mask
      * (no pending signals, no alternate stack: the thread-local defaults
-     * of syscall/signal.c). Per-thread signal state that grows later is
-     * initialised here.
+     * of syscall/signal.c), and takes host signals from here on
+     * (signal_thread_start unblocks them and binds the queue to cpu).
      */
-    signal_set_mask(st->sigmask);
+    signal_thread_start(cpu, st->sigmask);
 
     not_leader = true;
     robust_list_head = 0;

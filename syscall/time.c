@@ -87,7 +87,16 @@ static int64_t do_sleep(clockid_t clk, int flags, uint64_t req_addr,
     if (r < 0) {
         return r;
     }
-    int e = clock_nanosleep(clk, flags, &req, &rem);
+    int e;
+    /* A host signal the guest blocks still interrupts the host sleep:
+     * sleep on for the time left, since restarting the guest's call would
+     * start its full time again. */
+    while ((e = clock_nanosleep(clk, flags, &req, &rem)) == EINTR &&
+           !(signal_pending() & ~signal_get_mask())) {
+        if (!(flags & TIMER_ABSTIME)) {
+            req = rem;
+        }
+    }
     if (e == EINTR && rem_addr && !(flags & TIMER_ABSTIME)) {
         if (put_timespec(rem_addr, &rem) < 0) {
             return -EFAULT;

@@ -272,6 +272,15 @@ static uint64_t aarch64_cpu_sp(CPUState *cs)
     return ((AArch64CPU *)cs)->xregs[31];
 }
 
+/* svc is 4 bytes; x0 is both the first argument and the result. */
+static void aarch64_syscall_restart(CPUState *cs, uint64_t arg0)
+{
+    AArch64CPU *cpu = (AArch64CPU *)cs;
+
+    cpu->pc -= 4;
+    cpu->xregs[0] = arg0;
+}
+
 static void aarch64_set_fetch_check(bool (*ok)(uint64_t addr, size_t len))
 {
     aarch64_fetch_ok = ok;
@@ -305,6 +314,8 @@ static const UserArch aarch64_user = {
     .install_sigtramp = aarch64_install_sigtramp,
     .setup_frame = aarch64_setup_frame,
     .restore_frame = aarch64_restore_frame,
+    .frame_uc_stack = 128 + 16, /* after siginfo, uc_flags and uc_link */
+    .syscall_restart = aarch64_syscall_restart,
 };
 
 int main(int argc, char **argv)

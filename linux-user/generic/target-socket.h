@@ -12,6 +12,7 @@
 #ifndef VEMU_LINUX_USER_GENERIC_TARGET_SOCKET_H
 #define VEMU_LINUX_USER_GENERIC_TARGET_SOCKET_H
 
+#include "linux-user/generic/target-siginfo.h"
 #include "linux-user/generic/target-structs.h"
 
 /* Address families (linux/socket.h: the same on every architecture). */
@@ -253,11 +254,7 @@ TARGET_SIZE(target_epoll_event, 16);
 #define TARGET_IN_CLOEXEC 02000000
 #define TARGET_IN_NONBLOCK 00004000
 
-typedef struct target_itimerspec {
-    target_timespec it_interval;
-    target_timespec it_value;
-} target_itimerspec;
-TARGET_SIZE(target_itimerspec, 32);
+/* target_itimerspec (timerfd) is in target-siginfo.h with the timers. */
 
 /* linux/signalfd.h: fixed-width fields, 128 bytes on every
  * architecture. */

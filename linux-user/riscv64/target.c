@@ -146,6 +146,15 @@ static uint64_t riscv_cpu_sp(CPUState *cs)
     return ((RISCVCPU *)cs)->gpr[2];
 }
 
+/* ecall is always 4 bytes (there is no compressed form); a0 is both the
+ * first argument and the result. */
+static void riscv_syscall_restart(CPUState *cs, uint64_t arg0)
+{
+    RISCVCPU *cpu = (RISCVCPU *)cs;
+    cpu->pc -= 4;
+    cpu->gpr[10] = arg0;
+}
+
 static void riscv_set_fetch_check(bool (*ok)(uint64_t addr, size_t len))
 {
     riscv_fetch_ok = ok;
@@ -172,6 +181,8 @@ static const UserArch riscv64_user = {
     .install_sigtramp = riscv_install_sigtramp,
     .setup_frame = riscv_setup_frame,
     .restore_frame = riscv_restore_frame,
+    .frame_uc_stack = 128 + 16, /* after siginfo, uc_flags and uc_link */
+    .syscall_restart = riscv_syscall_restart,
 };
 
 /* riscv64 uses the asm-generic numbers plus two of its own in the
