@@ -113,21 +113,22 @@ static int64_t epoll_wait_common(const uint64_t *a, int timeout_ms,
                         PAGE_WRITE)) {
         return -EFAULT;
     }
-    if (a[4]) {
-        if (a[5] != sizeof(target_sigset)) {
-            return -EINVAL;
-        }
-        if (!guest_range_ok(a[4], sizeof(target_sigset), PAGE_READ)) {
-            return -EFAULT;
-        }
-    }
     int n = max < EPOLL_BATCH ? max : EPOLL_BATCH;
     struct epoll_event h[EPOLL_BATCH];
-    long r =
-        ts ? syscall(SYS_epoll_pwait2, (int)a[0], h, n, ts, NULL, 8)
-           : syscall(SYS_epoll_pwait, (int)a[0], h, n, timeout_ms, NULL, 8);
+    /* The guest's mask for the wait (a[4], a[5]), applied atomically. */
+    SigWait w;
+    int64_t err = sigwait_begin(&w, a[4], a[5]);
+    if (err) {
+        return err;
+    }
+    long r = ts ? syscall(SYS_epoll_pwait2, (int)a[0], h, n, ts,
+                          &w.host_mask, (size_t)8)
+                : syscall(SYS_epoll_pwait, (int)a[0], h, n, timeout_ms,
+                          &w.host_mask, (size_t)8);
+    err = r < 0 ? sys_errno() : 0;
+    sigwait_end(&w, r < 0 ? err : r);
     if (r < 0) {
-        return sys_errno();
+        return err;
     }
     for (long i = 0; i < r; i++) {
         target_epoll_event t = {.events = h[i].events, .data = h[i].data.u64};

@@ -180,4 +180,24 @@ void signal_discard(int sig);
 void signal_block_host(sigset_t *old);
 void signal_host_mask(uint64_t guest_blocked, sigset_t *out);
 
+/*
+ * Blocking host calls that take a signal mask atomically (ppoll, pselect6,
+ * epoll_pwait): poll.c. sigwait_begin installs the guest's temporary mask
+ * (guest_mask_addr 0: keep the current one), blocks host signals and
+ * returns -EINTR when a guest signal is already pending, else 0 with
+ * w->host_mask ready to pass to the host call, which then sleeps with
+ * exactly the guest's mask: no signal can slip in between the check and
+ * the sleep. sigwait_end (always called after a 0 from begin, with the
+ * call's result) restores the masks; after EINTR the guest's old mask is
+ * restored only once the handler has run, as Linux does.
+ */
+typedef struct SigWait {
+    uint64_t saved;
+    bool temporary;
+    sigset_t old_host;
+    sigset_t host_mask;
+} SigWait;
+int sigwait_begin(SigWait *w, uint64_t guest_mask_addr, uint64_t size);
+void sigwait_end(SigWait *w, int64_t ret);
+
 #endif

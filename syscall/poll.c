@@ -37,37 +37,17 @@ int64_t sys_ppoll(SyscallCtx *c, const uint64_t *a)
         tsp = &ts;
     }
     const struct timespec ts_in = ts;
-    uint64_t saved = signal_get_mask(), mask = saved;
-    if (a[3]) {
-        if (a[4] != sizeof(uint64_t)) {
-            return -EINVAL;
-        }
-        if (guest_copy_from(&mask, a[3], sizeof(mask)) != 0) {
-            return -EFAULT;
-        }
-        signal_set_mask(mask); /* drops SIGKILL and SIGSTOP */
-        mask = signal_get_mask();
-    }
-    sigset_t old, hm;
-    signal_block_host(&old);
-    int64_t ret;
-    if (signal_pending() & ~mask) {
-        ret = -EINTR;
-    } else {
-        signal_host_mask(mask, &hm);
+    SigWait w;
+    int64_t ret = sigwait_begin(&w, a[3], a[4]);
+    if (ret == 0) {
         /* The raw call: the kernel writes the time left into ts, which
          * glibc's wrapper would hide. */
-        long r = syscall(SYS_ppoll, fds, (unsigned long)nfds, tsp, &hm,
-                         (size_t)8);
+        long r = syscall(SYS_ppoll, fds, (unsigned long)nfds, tsp,
+                         &w.host_mask, (size_t)8);
         ret = r < 0 ? sys_errno() : r;
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (a[3]) {
-        if (ret == -EINTR) {
-            signal_set_saved_mask(saved);
-        } else {
-            signal_set_mask(saved);
-        }
+        sigwait_end(&w, ret);
+    } else if (ret != -EINTR) {
+        return ret;
     }
     /* Linux writes back the time left, also after an error, but not for a
      * zero timeout, and a failed write does not change the result. */
@@ -75,4 +55,41 @@ int64_t sys_ppoll(SyscallCtx *c, const uint64_t *a)
         put_timespec(a[2], tsp);
     }
     return ret;
+}
+
+int sigwait_begin(SigWait *w, uint64_t guest_mask_addr, uint64_t size)
+{
+    uint64_t mask;
+
+    w->saved = signal_get_mask();
+    w->temporary = guest_mask_addr != 0;
+    if (w->temporary) {
+        if (size != sizeof(uint64_t)) {
+            return -EINVAL;
+        }
+        if (guest_copy_from(&mask, guest_mask_addr, sizeof(mask)) != 0) {
+            return -EFAULT;
+        }
+        signal_set_mask(mask); /* drops SIGKILL and SIGSTOP */
+    }
+    mask = signal_get_mask();
+    signal_block_host(&w->old_host);
+    if (signal_pending() & ~mask) {
+        sigwait_end(w, -EINTR);
+        return -EINTR;
+    }
+    signal_host_mask(mask, &w->host_mask);
+    return 0;
+}
+
+void sigwait_end(SigWait *w, int64_t ret)
+{
+    pthread_sigmask(SIG_SETMASK, &w->old_host, NULL);
+    if (w->temporary) {
+        if (ret == -EINTR) {
+            signal_set_saved_mask(w->saved);
+        } else {
+            signal_set_mask(w->saved);
+        }
+    }
 }

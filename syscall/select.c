@@ -62,26 +62,32 @@ int64_t sys_pselect6(SyscallCtx *c, const uint64_t *a)
         tsp = &ts;
     }
     const struct timespec ts_in = ts;
+    target_sigset_arg sa = {0, 0};
     if (a[5]) {
-        target_sigset_arg sa;
         if (guest_copy_from(&sa, a[5], sizeof(sa)) != 0) {
             ret = -EFAULT;
             goto out;
         }
-        if (sa.ss) {
-            if (sa.ss_len != sizeof(target_sigset)) {
-                ret = -EINVAL;
-                goto out;
-            }
-            if (!guest_range_ok(sa.ss, sizeof(target_sigset), PAGE_READ)) {
-                ret = -EFAULT;
-                goto out;
-            }
-        }
     }
-    /* The raw call, so that the kernel's time left reaches ts. */
-    long r = syscall(SYS_pselect6, nfds, sets[0], sets[1], sets[2], tsp, NULL);
-    ret = r < 0 ? sys_errno() : r;
+    /* The guest's mask for the wait, applied atomically with it. */
+    SigWait w;
+    long r;
+    ret = sigwait_begin(&w, sa.ss, sa.ss_len);
+    if (ret == 0) {
+        /* The raw call, so that the kernel's time left reaches ts; its
+         * sixth argument is {const sigset_t *, size_t}. */
+        struct {
+            const sigset_t *ss;
+            size_t len;
+        } hs = {&w.host_mask, 8};
+        r = syscall(SYS_pselect6, nfds, sets[0], sets[1], sets[2], tsp, &hs);
+        ret = r < 0 ? sys_errno() : r;
+        sigwait_end(&w, ret);
+    } else if (ret != -EINTR) {
+        goto out;
+    } else {
+        r = -1;
+    }
     if (r >= 0) {
         for (int i = 0; i < 3; i++) {
             if (sets[i] && bytes &&

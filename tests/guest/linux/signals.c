@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -488,6 +490,27 @@ static void test_sigsuspend(void)
     r = ppoll(NULL, 0, &ts, &none);
     printf("ppoll: r=%d errno=%s hits=%d after usr1=%d\n", r,
            errno == EINTR ? "EINTR" : "other", hits, is_blocked(SIGUSR1));
+
+    /* The same for pselect and epoll_pwait: the mask is applied with the
+     * wait, so the pending signal ends it at once (a 5 s timeout would
+     * show as a hang, and r=0 as a missed mask). */
+    reset();
+    raise(SIGUSR1);
+    ts.tv_sec = 5;
+    r = pselect(0, NULL, NULL, NULL, &ts, &none);
+    printf("pselect: r=%d errno=%s hits=%d after usr1=%d\n", r,
+           errno == EINTR ? "EINTR" : "other", hits, is_blocked(SIGUSR1));
+    reset();
+    raise(SIGUSR1);
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev;
+    r = epoll_pwait(ep, &ev, 1, 5000, &none);
+    printf("epoll_pwait: r=%d errno=%s hits=%d after usr1=%d\n", r,
+           errno == EINTR ? "EINTR" : "other", hits, is_blocked(SIGUSR1));
+    /* Without a mask argument the blocked signal stays pending. */
+    r = epoll_pwait(ep, &ev, 1, 0, NULL);
+    printf("epoll_pwait no mask: r=%d hits=%d\n", r, hits);
+    close(ep);
     block(SIGUSR1, SIG_UNBLOCK);
     block(SIGUSR2, SIG_UNBLOCK);
     set_default(SIGUSR1);
