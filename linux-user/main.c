@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -470,8 +471,27 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     }
     o.argv0 = opt_or_env(NULL, "VEMU_ARGV0");
     o.one_insn_per_tb = opt_or_env(NULL, "VEMU_ONE_INSN_PER_TB") != NULL;
-    int prog = parse_options(arch, &o, argc, argv);
-    const char *path = argv[prog];
+    /*
+     * Started by binfmt_misc (docs/binfmt.md)? With the P flag the kernel
+     * passes [vemu, path, original argv[0], args...] and sets
+     * AT_FLAGS_PRESERVE_ARGV0 in our auxv; with O (or C) the program comes
+     * open in AT_EXECFD. Either way every argument is the guest's: no
+     * options are parsed (the VEMU_* variables still apply).
+     */
+    errno = 0;
+    unsigned long execfd = getauxval(AT_EXECFD);
+    bool has_execfd = errno == 0;
+    bool preserve_argv0 = (getauxval(AT_FLAGS) & 1) != 0;
+    int prog;
+    const char *path;
+    if ((preserve_argv0 || has_execfd) && argc >= 2) {
+        path = argv[1];
+        prog = preserve_argv0 && argc >= 3 ? 2 : 1;
+    } else {
+        has_execfd = false;
+        prog = parse_options(arch, &o, argc, argv);
+        path = argv[prog];
+    }
 
     /* Logging and tracing, options over environment. */
     const char *log_items = o.log_items ? o.log_items : getenv("VEMU_LOG");
@@ -578,10 +598,17 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     ElfOpener opener = {.open_path = open_in_sysroot};
     ImageInfo info;
     char err[512];
-    if (elf_load_program(path, arch->elf, &mem, &opener, &info, err,
-                         sizeof(err)) < 0) {
+    int lr = has_execfd
+                 ? elf_load_program_fd((int)execfd, path, arch->elf, &mem,
+                                       &opener, &info, err, sizeof(err))
+                 : elf_load_program(path, arch->elf, &mem, &opener, &info, err,
+                                    sizeof(err));
+    if (lr < 0) {
         fprintf(stderr, "%s: %s\n", prog_name, err);
         exit(1);
+    }
+    if (has_execfd) {
+        close((int)execfd); /* the guest must not inherit it */
     }
     guest_brk_init(info.start_brk);
     syscall_note_images(path, &info);
@@ -601,6 +628,9 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     aux.gid = getgid();
     aux.egid = getegid();
     aux.clktck = (uint64_t)sysconf(_SC_CLK_TCK);
+    /* binfmt_misc's C flag runs us with the program's set-id credentials:
+     * the guest must then see AT_SECURE, as the kernel would show it. */
+    aux.secure = aux.uid != aux.euid || aux.gid != aux.egid;
 
     char **guest_argv = &argv[prog];
     int guest_argc = argc - prog;

@@ -121,8 +121,8 @@ static int64_t epoll_wait_common(const uint64_t *a, int timeout_ms,
     if (err) {
         return err;
     }
-    long r = ts ? syscall(SYS_epoll_pwait2, (int)a[0], h, n, ts,
-                          &w.host_mask, (size_t)8)
+    long r = ts ? syscall(SYS_epoll_pwait2, (int)a[0], h, n, ts, &w.host_mask,
+                          (size_t)8)
                 : syscall(SYS_epoll_pwait, (int)a[0], h, n, timeout_ms,
                           &w.host_mask, (size_t)8);
     err = r < 0 ? sys_errno() : 0;

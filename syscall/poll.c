@@ -42,8 +42,8 @@ int64_t sys_ppoll(SyscallCtx *c, const uint64_t *a)
     if (ret == 0) {
         /* The raw call: the kernel writes the time left into ts, which
          * glibc's wrapper would hide. */
-        long r = syscall(SYS_ppoll, fds, (unsigned long)nfds, tsp,
-                         &w.host_mask, (size_t)8);
+        long r = syscall(SYS_ppoll, fds, (unsigned long)nfds, tsp, &w.host_mask,
+                         (size_t)8);
         ret = r < 0 ? sys_errno() : r;
         sigwait_end(&w, ret);
     } else if (ret != -EINTR) {

@@ -129,6 +129,25 @@ check "replaced entry has no flags" grep -qxF "$P$a enabled - ${emu[$a]}" <<<"$(
 check "replaced entry has no flags line content" grep -qx 'flags: *' "$VEMU_BINFMT_DIR/$P$a"
 expect_run "$a"
 
+# --- the emulator's side of P and O -----------------------------------------
+# P: the guest sees the argv[0] the caller chose (busybox applet links rely
+# on it); O: the program comes as an open descriptor (AT_EXECFD), and the
+# guest must not see that descriptor. Both with F, as containers use them.
+for fl in PF OF POF; do
+    out=$("$tool" install --path "$(dirname "${emu[$a]}")" --flags "$fl" "$a" 2>&1) ||
+        fail "install $a with $fl: $out"
+    out=$( (exec -a my-argv0 "./hello-$a" one 2>&1) )
+    rc=$?
+    case $fl in
+    P*) want=$(printf 'hello from %s\n[0] my-argv0\n[1] one' "$a") ;;
+    *) want=$(printf 'hello from %s\n[0] ./hello-%s\n[1] one' "$a" "$a") ;;
+    esac
+    # bash may pass the path made absolute; the kernel passes it on as is.
+    out=$(sed "s|\[0\] $PWD/|[0] ./|" <<<"$out")
+    check "flags $fl: status $rc, output: $out" test $rc -eq 3 -a "$out" = "$want"
+done
+"$tool" install --path "$(dirname "${emu[$a]}")" --flags F "$a" >/dev/null
+
 # --- uninstall one, then all -----------------------------------------------
 out=$("$tool" uninstall "$a" 2>&1) || fail "uninstall $a: $out"
 check "uninstall removed $P$a" test ! -e "$VEMU_BINFMT_DIR/$P$a"
