@@ -406,9 +406,47 @@ static bool moved_to_options(const char *var)
            !strncmp(var, "VEMU_UNSET_ENV=", 15);
 }
 
+static int64_t exec_emulated_self(SyscallCtx *c, const char *arch, int fd,
+                                  StrVec *argv, StrVec *envp);
+
+/* Host path of the file exec_fd is running (for the fallback below), or
+ * "" when it was given as a descriptor only. */
+static char exec_host_path[PATH_MAX];
+
+/*
+ * Without /proc (a chroot whose /proc is not mounted yet, as during
+ * `debootstrap --second-stage`), this binary cannot be re-executed by
+ * /proc/self/exe and its own path is unknown: there vemu was started by
+ * binfmt_misc, so executing the guest file itself lets the kernel route it
+ * to the registered emulator again, as a real kernel would. Options given
+ * to this emulator are lost on that path; binfmt runs have none.
+ */
+static int64_t exec_through_binfmt(StrVec *argv, StrVec *envp)
+{
+    if (!exec_host_path[0] || vec_terminate(argv) < 0 ||
+        vec_terminate(envp) < 0) {
+        return -ENOEXEC;
+    }
+    return host_exec(exec_host_path, argv->v, envp->v);
+}
+
 /* Start a fresh emulator for a guest ELF of architecture arch. */
 static int64_t exec_emulated(SyscallCtx *c, const char *arch, int fd,
                              StrVec *argv, StrVec *envp)
+{
+    int64_t ret = exec_emulated_self(c, arch, fd, argv, envp);
+    if (ret == -ENOENT || ret == -ELOOP || ret == -ENOTDIR || ret == -EACCES ||
+        ret == -ENOEXEC) {
+        if (access("/proc/self/exe", X_OK) != 0) {
+            return exec_through_binfmt(argv, envp);
+        }
+    }
+    return ret;
+}
+
+/* The same by starting vemu itself (or its sibling) with our options. */
+static int64_t exec_emulated_self(SyscallCtx *c, const char *arch, int fd,
+                                  StrVec *argv, StrVec *envp)
 {
     bool same = !strcmp(arch, c->arch->machine);
     char emu[PATH_MAX];
@@ -539,6 +577,7 @@ static int64_t exec_script(SyscallCtx *c, char *buf, const char *filename,
     if (ifd < 0) {
         return ifd;
     }
+    snprintf(exec_host_path, sizeof(exec_host_path), "%s", host);
     /* interp [arg] filename argv[1...]: the strings are borrowed. */
     StrVec nv = {0};
     r = vec_push(&nv, interp);
@@ -624,6 +663,7 @@ static int64_t do_execveat(SyscallCtx *c, uint64_t dirfd, uint64_t path_addr,
         char self[64];
         snprintf(self, sizeof(self), "/proc/self/fd/%d", hdir);
         fd = open_exec(AT_FDCWD, self, false);
+        exec_host_path[0] = '\0';
         snprintf(filename, sizeof(filename), "/dev/fd/%d", hdir);
     } else {
         int r = sys_get_path(path_addr, host, !nofollow);
@@ -631,6 +671,8 @@ static int64_t do_execveat(SyscallCtx *c, uint64_t dirfd, uint64_t path_addr,
             return r;
         }
         fd = open_exec(hdir, host, nofollow);
+        snprintf(exec_host_path, sizeof(exec_host_path), "%s",
+                 host[0] == '/' || hdir == AT_FDCWD ? host : "");
         if (guest[0] == '/' || hdir == AT_FDCWD) {
             snprintf(filename, sizeof(filename), "%s", guest);
         } else {
