@@ -180,27 +180,7 @@ int64_t sys_timerfd_create(SyscallCtx *c, const uint64_t *a)
     return sys_ret(timerfd_create((int)a[0], (int)f));
 }
 
-static int get_itimerspec(struct itimerspec *h, uint64_t addr)
-{
-    target_itimerspec t;
-    if (guest_copy_from(&t, addr, sizeof(t)) != 0) {
-        return -EFAULT;
-    }
-    h->it_interval.tv_sec = t.it_interval.tv_sec;
-    h->it_interval.tv_nsec = t.it_interval.tv_nsec;
-    h->it_value.tv_sec = t.it_value.tv_sec;
-    h->it_value.tv_nsec = t.it_value.tv_nsec;
-    return 0;
-}
-
-static int put_itimerspec(uint64_t addr, const struct itimerspec *h)
-{
-    target_itimerspec t = {
-        .it_interval = {h->it_interval.tv_sec, h->it_interval.tv_nsec},
-        .it_value = {h->it_value.tv_sec, h->it_value.tv_nsec},
-    };
-    return guest_copy_to(addr, &t, sizeof(t)) ? -EFAULT : 0;
-}
+/* get_itimerspec/put_itimerspec: timers.c (shared with timer_*). */
 
 int64_t sys_timerfd_settime(SyscallCtx *c, const uint64_t *a)
 {

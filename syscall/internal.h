@@ -198,6 +198,11 @@ typedef struct SigWait {
     sigset_t host_mask;
 } SigWait;
 int sigwait_begin(SigWait *w, uint64_t guest_mask_addr, uint64_t size);
+
+/* timers.c: guest struct itimerspec at addr to host and back; -EFAULT. */
+struct itimerspec;
+int get_itimerspec(struct itimerspec *h, uint64_t addr);
+int put_itimerspec(uint64_t addr, const struct itimerspec *h);
 void sigwait_end(SigWait *w, int64_t ret);
 
 #endif

@@ -92,7 +92,8 @@ int64_t sys_timer_create(SyscallCtx *c, const uint64_t *a)
     return 0;
 }
 
-static int get_itimerspec(struct itimerspec *h, uint64_t addr)
+/* Guest itimerspec to host and back (also for timerfd_*: event.c). */
+int get_itimerspec(struct itimerspec *h, uint64_t addr)
 {
     target_itimerspec t;
     if (guest_copy_from(&t, addr, sizeof(t)) != 0) {
@@ -105,7 +106,7 @@ static int get_itimerspec(struct itimerspec *h, uint64_t addr)
     return 0;
 }
 
-static int put_itimerspec(uint64_t addr, const struct itimerspec *h)
+int put_itimerspec(uint64_t addr, const struct itimerspec *h)
 {
     target_itimerspec t = {
         .it_interval = {h->it_interval.tv_sec, h->it_interval.tv_nsec},
