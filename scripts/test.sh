@@ -21,6 +21,26 @@ if ! bash scripts/setup.sh; then
   exit 1
 fi
 
+# The binfmt chroot test (tests/binfmt/test-chroot.sh) needs a static
+# vemu-aarch64, since the chroot has no host libraries: build one beside
+# the main build (only that target) when the main build is not static.
+is_static() {
+  python3 -c 'import json, sys
+opts = json.load(open(sys.argv[1]))
+sys.exit(0 if any(o["name"] == "static" and o["value"] for o in opts) else 1)' \
+    "$BUILD_DIR/meson-info/intro-buildoptions.json" 2>/dev/null
+}
+if [ -z "${VEMU_STATIC_AARCH64:-}" ] && ! is_static; then
+  static_dir="$BUILD_DIR-static"
+  if { [ -d "$static_dir" ] || meson setup "$static_dir" -Dstatic=true \
+      -Dtests=false >/dev/null; } &&
+    ninja -C "$static_dir" linux-user/aarch64/vemu-aarch64 >/dev/null 2>&1; then
+    export VEMU_STATIC_AARCH64="$PWD/$static_dir/linux-user/aarch64/vemu-aarch64"
+  else
+    echo "note: no static vemu-aarch64 could be built; binfmt-chroot will skip" >&2
+  fi
+fi
+
 TESTLOG="$BUILD_DIR/meson-logs/testlog.json"
 rm -f "$TESTLOG"
 
