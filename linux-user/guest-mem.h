@@ -121,7 +121,8 @@ void guest_mem_walk(void (*fn)(void *opaque, uint64_t start, uint64_t end,
                     void *opaque);
 
 /* Name private memory the loader filled from a file (the program and
- * its interpreter, which are copied in, not mapped) for /proc/self/maps:
+ * its interpreter, whose partial pages and bss are copied in, not
+ * mapped) for /proc/self/maps:
  * [start, end) shows the file (dev, ino, offset of start, name as the
  * guest sees it) until it is unmapped or replaced. */
 void guest_mem_label(uint64_t start, uint64_t end, dev_t dev, ino_t ino,

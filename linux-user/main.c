@@ -218,6 +218,14 @@ static int mem_map(void *opaque, uint64_t addr, uint64_t len, int prot,
     return 0;
 }
 
+static int mem_map_file(void *opaque, uint64_t addr, uint64_t len, int prot,
+                        int fd, uint64_t offset)
+{
+    int64_t r = guest_mmap(addr, len, prot, MAP_PRIVATE | MAP_FIXED, fd,
+                           (off_t)offset);
+    return r < 0 ? (int)r : 0;
+}
+
 static int mem_protect(void *opaque, uint64_t addr, uint64_t len, int prot)
 {
     return guest_mprotect(addr, len, prot);
@@ -585,6 +593,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
 
     GuestMemOps mem = {
         .map = mem_map,
+        .map_file = mem_map_file,
         .protect = mem_protect,
         .unmap = mem_unmap,
         .g2h = mem_g2h,

@@ -554,6 +554,34 @@ static int page_prot(const GuestMemOps *m, const Image *im, uint64_t page)
     return prot;
 }
 
+/*
+ * Put a segment's file bytes at guest va (host h). The pages lying wholly
+ * inside them are mapped from the file when the memory manager can; only
+ * the partial first and last pages are read, so the zeroing below still
+ * sees exactly the bytes it would after a full read (never file bytes
+ * beyond p_filesz or before p_vaddr).
+ */
+static int load_file_bytes(LoadCtx *c, const Image *im, const GElf_Phdr *p,
+                           uint64_t va, uint8_t *h)
+{
+    const GuestMemOps *m = c->m;
+    uint64_t fstart = page_end(m, va);
+    uint64_t fend = page_down(m, va + p->p_filesz);
+    uint64_t foff = p->p_offset + (fstart - va);
+    if (m->map_file && fend > fstart && (foff & (m->page_size - 1)) == 0 &&
+        m->map_file(m->opaque, fstart, fend - fstart, PROT_READ | PROT_WRITE,
+                    im->fd, foff) == 0) {
+        int r = read_full(im->fd, h, fstart - va, p->p_offset);
+        if (r == 0) {
+            uint64_t tail = va + p->p_filesz - fend;
+            r = read_full(im->fd, h + (fend - va), tail,
+                          p->p_offset + (fend - va));
+        }
+        return r;
+    }
+    return read_full(im->fd, h, p->p_filesz, p->p_offset);
+}
+
 /* Map the image, copy its file bytes, zero its bss, protect its pages. */
 static int map_image(LoadCtx *c, Image *im, uint64_t hint)
 {
@@ -592,7 +620,7 @@ static int map_image(LoadCtx *c, Image *im, uint64_t hint)
                         (unsigned long long)va);
         }
         if (p->p_filesz > 0) {
-            int r = read_full(im->fd, h, p->p_filesz, p->p_offset);
+            int r = load_file_bytes(c, im, p, va, h);
             if (r < 0) {
                 return fail(c, im->label, "cannot read segment %zu: %s", i,
                             err_str(r));

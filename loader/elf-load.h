@@ -8,7 +8,8 @@
  * GuestMemOps interface below, and on libelf only to read headers: every
  * size and offset is checked against the file here before it is used.
  * It guarantees: on success, every PT_LOAD is in guest memory with its
- * file bytes, zeroed bss (through the end of its last page) and its own
+ * file bytes (whole pages mapped from the file when GuestMemOps.map_file
+ * allows, the rest read in), zeroed bss (through the end of its last page) and its own
  * protection; on failure, nothing stays mapped (when unmap is given), and
  * exactly one line "PATH: problem" describes the first problem found.
  */
@@ -44,6 +45,14 @@ typedef struct GuestMemOps {
     /* Optional (may be NULL): unmap. Used to trim alignment slack and to
      * undo a failed load; without it those pages are left PROT_NONE. */
     int (*unmap)(void *opaque, uint64_t guest_addr, uint64_t len);
+    /* Optional (may be NULL): map len bytes of fd at offset privately
+     * (copy-on-write) exactly at guest_addr, replacing what is there.
+     * The loader maps the whole pages of each segment's file bytes this
+     * way rather than reading them in: the page cache already holds
+     * them, so untouched pages cost nothing and read faults map several
+     * pages at once. On failure the loader reads the bytes instead. */
+    int (*map_file)(void *opaque, uint64_t guest_addr, uint64_t len, int prot,
+                    int fd, uint64_t offset);
     /* Host address of a mapped guest address, NULL if not mapped. The host
      * bytes of one mapping must be contiguous (true with tcg_guest_base). */
     void *(*g2h)(void *opaque, uint64_t guest_addr);

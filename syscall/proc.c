@@ -402,9 +402,15 @@ static void line_flush(GString *out, MapsLine *l)
     l->open = false;
 }
 
+/* The flag bits a maps line shows. PAGE_ANON is not one of them: the
+ * loader maps an image's whole pages from its file and copies the partial
+ * ones, and the kernel shows such a segment as one line. */
+#define MAPS_SHOWN_FLAGS (PAGE_READ | PAGE_WRITE | PAGE_EXEC | PAGE_SHARED)
+
 static void line_add(GString *out, MapsLine *l, const MapsLine *piece)
 {
-    if (l->open && l->end == piece->start && l->flags == piece->flags &&
+    if (l->open && l->end == piece->start &&
+        (l->flags & MAPS_SHOWN_FLAGS) == (piece->flags & MAPS_SHOWN_FLAGS) &&
         l->inode == piece->inode && !strcmp(l->dev, piece->dev) &&
         !strcmp(l->name, piece->name) &&
         (piece->inode == 0 ||

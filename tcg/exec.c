@@ -64,6 +64,7 @@ TCGContext *tcg_thread_context(void)
 
 void tcg_exec_thread_exit(void)
 {
+    tcg_optimize_thread_exit();
     if (thread_ctx_ready) {
         tcg_context_free(&thread_ctx);
         thread_ctx_ready = false;

@@ -23,45 +23,78 @@ enum {
     TS_MEM = 2,  /* the value must reach memory before the next sync point */
 };
 
-/* Block boundary. EBB temps need no reset: in a valid block they are
- * never live across a label or exit, so they are already dead here. */
-static void la_reset(TCGContext *s, const uint32_t *tb_temps, uint32_t nb_tb,
-                     unsigned global_state, unsigned tb_state)
+/*
+ * The state of globals lives in two bitsets (one bit per global index)
+ * rather than in their TCGTemps: boundaries, fault points and helper
+ * calls, which reach every global, then cost a word store per 64 globals
+ * instead of a walk over all of them (about 40 for aarch64 at every load
+ * and store). Bits of indexes that are not TEMP_GLOBAL (env) are never
+ * read: such temps are neither written nor tracked as inputs.
+ */
+typedef struct LiveState {
+    TCGContext *s;
+    uint32_t nb_globals, words;
+    uint64_t *dead, *mem;
+    const uint32_t *tb_temps;
+    uint32_t nb_tb;
+} LiveState;
+
+static unsigned st_get(const LiveState *ls, TCGArg i)
 {
-    for (uint32_t i = 0; i < s->nb_globals; i++) {
-        if (s->temps[i].kind == TEMP_GLOBAL) {
-            s->temps[i].state = global_state;
-        }
+    if (i < ls->nb_globals) {
+        uint64_t bit = 1ull << (i & 63);
+        return ((ls->dead[i / 64] & bit) ? TS_DEAD : 0) |
+               ((ls->mem[i / 64] & bit) ? TS_MEM : 0);
     }
-    for (uint32_t i = 0; i < nb_tb; i++) {
-        s->temps[tb_temps[i]].state = tb_state;
+    return ls->s->temps[i].state;
+}
+
+static void st_set(LiveState *ls, TCGArg i, unsigned v)
+{
+    if (i < ls->nb_globals) {
+        uint64_t bit = 1ull << (i & 63);
+        ls->dead[i / 64] = (v & TS_DEAD) ? ls->dead[i / 64] | bit
+                                         : ls->dead[i / 64] & ~bit;
+        ls->mem[i / 64] = (v & TS_MEM) ? ls->mem[i / 64] | bit
+                                       : ls->mem[i / 64] & ~bit;
+        return;
+    }
+    ls->s->temps[i].state = v;
+}
+
+/* Block boundary: globals dead in registers and current in memory. EBB
+ * temps need no reset: in a valid block they are never live across a
+ * label or exit, so they are already dead here. */
+static void la_reset(LiveState *ls, unsigned tb_state)
+{
+    for (uint32_t w = 0; w < ls->words; w++) {
+        ls->dead[w] = ls->mem[w] = ~0ull;
+    }
+    for (uint32_t i = 0; i < ls->nb_tb; i++) {
+        ls->s->temps[ls->tb_temps[i]].state = tb_state;
     }
 }
 
 /* Values crossing a conditional branch or a fault point must be in memory
- * there, but remain live for the code that follows. Only globals and TB
- * temps are visited (tb_temps lists the latter), so the pass stays linear
- * in practice however many EBB temps a block has. */
-static void la_sync(TCGContext *s, const uint32_t *tb_temps, uint32_t nb_tb)
+ * there, but remain live for the code that follows. Only globals and,
+ * when with_tb, TB temps are visited (tb_temps lists the latter), so the
+ * pass stays linear in practice however many EBB temps a block has. */
+static void la_sync(LiveState *ls, bool with_tb)
 {
-    for (uint32_t i = 0; i < s->nb_globals; i++) {
-        if (s->temps[i].kind == TEMP_GLOBAL) {
-            s->temps[i].state |= TS_MEM;
-        }
+    for (uint32_t w = 0; w < ls->words; w++) {
+        ls->mem[w] = ~0ull;
     }
-    for (uint32_t i = 0; i < nb_tb; i++) {
-        s->temps[tb_temps[i]].state |= TS_MEM;
+    for (uint32_t i = 0; with_tb && i < ls->nb_tb; i++) {
+        ls->s->temps[ls->tb_temps[i]].state |= TS_MEM;
     }
 }
 
 /* A helper that may write globals: any register copy before it is dead,
  * and the current value must be in memory for the helper to see. */
-static void la_globals_clobbered(TCGContext *s)
+static void la_globals_clobbered(LiveState *ls)
 {
-    for (uint32_t i = 0; i < s->nb_globals; i++) {
-        if (s->temps[i].kind == TEMP_GLOBAL) {
-            s->temps[i].state = TS_DEAD | TS_MEM;
-        }
+    for (uint32_t w = 0; w < ls->words; w++) {
+        ls->dead[w] = ls->mem[w] = ~0ull;
     }
 }
 
@@ -86,12 +119,27 @@ void tcg_liveness(TCGContext *s)
             tb_temps[nb_tb++] = i;
         }
     }
+    uint64_t small[2][4];
+    LiveState ls = {
+        .s = s,
+        .nb_globals = s->nb_globals,
+        .words = (s->nb_globals + 63) / 64,
+        .tb_temps = tb_temps,
+        .nb_tb = nb_tb,
+    };
+    if (ls.words <= G_N_ELEMENTS(small[0])) {
+        ls.dead = small[0];
+        ls.mem = small[1];
+    } else {
+        ls.dead = g_new(uint64_t, ls.words);
+        ls.mem = g_new(uint64_t, ls.words);
+    }
 
     /* At the end of the block globals are live in memory, locals dead. */
-    for (uint32_t i = 0; i < s->nb_temps; i++) {
+    for (uint32_t i = s->nb_globals; i < s->nb_temps; i++) {
         s->temps[i].state = TS_DEAD;
     }
-    la_reset(s, tb_temps, nb_tb, TS_DEAD | TS_MEM, TS_DEAD);
+    la_reset(&ls, TS_DEAD);
 
     for (int64_t i = (int64_t)s->nb_ops - 1; i >= 0; i--) {
         TCGOp *op = &s->ops[i];
@@ -105,7 +153,7 @@ void tcg_liveness(TCGContext *s)
         }
         if (op->opc == INDEX_op_set_label) {
             /* Control merges here with everything in memory. */
-            la_reset(s, tb_temps, nb_tb, TS_DEAD | TS_MEM, TS_DEAD | TS_MEM);
+            la_reset(&ls, TS_DEAD | TS_MEM);
             op->life = 0;
             continue;
         }
@@ -114,8 +162,8 @@ void tcg_liveness(TCGContext *s)
         if (removable(op)) {
             bool all_dead = true;
             for (int k = 0; k < nb_o; k++) {
-                const TCGTemp *t = &s->temps[op->args[k]];
-                if (!(t->state & TS_DEAD) || (t->state & TS_MEM)) {
+                unsigned st = st_get(&ls, op->args[k]);
+                if (!(st & TS_DEAD) || (st & TS_MEM)) {
                     all_dead = false;
                     break;
                 }
@@ -129,53 +177,57 @@ void tcg_liveness(TCGContext *s)
         /* Outputs: record deaths and write-backs, then they are dead
          * before this op. */
         for (int k = 0; k < nb_o; k++) {
-            TCGTemp *t = &s->temps[op->args[k]];
-            if (t->state & TS_DEAD) {
+            unsigned st = st_get(&ls, op->args[k]);
+            if (st & TS_DEAD) {
                 life |= TCG_LIFE_DEAD(k);
             }
-            if (t->state & TS_MEM) {
+            if (st & TS_MEM) {
                 life |= TCG_LIFE_SYNC(k);
             }
-            t->state = TS_DEAD;
+            st_set(&ls, op->args[k], TS_DEAD);
         }
 
         /* Boundaries and effects on everything else. */
         if (def->flags & TCG_OPF_BB_EXIT) {
-            la_reset(s, tb_temps, nb_tb, TS_DEAD | TS_MEM, TS_DEAD);
+            la_reset(&ls, TS_DEAD);
         } else if (op->opc == INDEX_op_br) {
-            la_reset(s, tb_temps, nb_tb, TS_DEAD | TS_MEM, TS_DEAD | TS_MEM);
+            la_reset(&ls, TS_DEAD | TS_MEM);
         } else if (def->flags & TCG_OPF_COND_BRANCH) {
-            la_sync(s, tb_temps, nb_tb);
+            la_sync(&ls, true);
         } else if (op->opc == INDEX_op_call) {
             unsigned f = tcg_call_info(op)->flags;
             if (!(f & TCG_CALL_NO_READ_GLOBALS)) {
                 if (f & TCG_CALL_NO_WRITE_GLOBALS) {
-                    la_sync(s, NULL, 0);
+                    la_sync(&ls, false);
                 } else {
-                    la_globals_clobbered(s);
+                    la_globals_clobbered(&ls);
                 }
             }
         } else if (def->flags & TCG_OPF_CAN_FAULT) {
-            la_sync(s, NULL, 0);
+            la_sync(&ls, false);
         }
 
         /* Inputs: last uses die here; all are live before. */
         for (int k = nb_o; k < nb_o + nb_i; k++) {
-            TCGTemp *t = &s->temps[op->args[k]];
+            const TCGTemp *t = &s->temps[op->args[k]];
             if (t->kind == TEMP_CONST || t->kind == TEMP_FIXED) {
                 continue;
             }
-            if (t->state & TS_DEAD) {
+            if (st_get(&ls, op->args[k]) & TS_DEAD) {
                 life |= TCG_LIFE_DEAD(k);
             }
         }
         for (int k = nb_o; k < nb_o + nb_i; k++) {
-            TCGTemp *t = &s->temps[op->args[k]];
+            const TCGTemp *t = &s->temps[op->args[k]];
             if (t->kind != TEMP_CONST && t->kind != TEMP_FIXED) {
-                t->state &= ~TS_DEAD;
+                st_set(&ls, op->args[k], st_get(&ls, op->args[k]) & ~TS_DEAD);
             }
         }
         op->life = life;
+    }
+    if (ls.dead != small[0]) {
+        g_free(ls.dead);
+        g_free(ls.mem);
     }
     g_free(tb_temps);
 }

@@ -2,7 +2,7 @@
  * Debug logging (-d items, -D file) and the host disassembler the native
  * backend uses for -d out_asm.
  *
- * Relies on capstone for x86-64 disassembly. Guarantees that tcg_log_file
+ * Relies on capstone (tcg/capstone.h) for x86-64 disassembly. Guarantees that tcg_log_file
  * is always a usable stream (stderr until -D names a file) and that a bad
  * -d item or -D path is reported on one stderr line naming it.
  */
@@ -12,7 +12,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include <capstone/capstone.h>
+#include "tcg/capstone.h"
 
 unsigned tcg_log_mask;
 FILE *tcg_log_file;
@@ -111,13 +111,14 @@ void tcg_log_host_disas(FILE *f, const void *code, size_t size)
     const uint8_t *p = code;
     uint64_t addr = (uintptr_t)code;
 
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK) {
+    const VemuCapstone *cs = vemu_capstone();
+    if (!cs || cs->open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK) {
         fprintf(f, "  (no x86-64 disassembler, %zu bytes)\n", size);
         return;
     }
-    cs_insn *insn = cs_malloc(h);
+    cs_insn *insn = cs->insn_alloc(h);
     while (size) {
-        if (cs_disasm_iter(h, &p, &size, &addr, insn)) {
+        if (cs->disasm_iter(h, &p, &size, &addr, insn)) {
             fprintf(f, "0x%016" PRIx64 ":  %-8s %s\n", insn->address,
                     insn->mnemonic, insn->op_str);
         } else {
@@ -128,6 +129,6 @@ void tcg_log_host_disas(FILE *f, const void *code, size_t size)
             addr++;
         }
     }
-    cs_free(insn, 1);
-    cs_close(&h);
+    cs->insn_free(insn, 1);
+    cs->close(&h);
 }

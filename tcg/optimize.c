@@ -1433,12 +1433,36 @@ static void sweep_labels(TCGContext *s)
     }
 }
 
+/*
+ * The facts array outlives a block, per thread: allocating and zeroing it
+ * for every block was a visible share of translating start-up code. The
+ * epoch carries on from the previous block, which invalidates every old
+ * fact; only its wrap-around needs the array cleared.
+ */
+static __thread TempInfo *saved_info;
+static __thread uint32_t saved_info_cap, saved_epoch;
+
+void tcg_optimize_thread_exit(void)
+{
+    g_free(saved_info);
+    saved_info = NULL;
+    saved_info_cap = 0;
+    saved_epoch = 0;
+}
+
 void tcg_optimize(TCGContext *s)
 {
     OptContext c = {
         .s = s,
-        .epoch = 1,
+        .info = saved_info,
+        .info_cap = saved_info_cap,
+        .epoch = saved_epoch + 1,
     };
+    if (saved_epoch > UINT32_MAX - (1u << 24)) {
+        /* A block bumps the epoch at most once per op. */
+        memset(c.info, 0, (size_t)c.info_cap * sizeof(TempInfo));
+        c.epoch = 1;
+    }
     info_reserve(&c, s->nb_temps + 64);
 
     for (c.idx = 0; c.idx < s->nb_ops; c.idx++) {
@@ -1464,5 +1488,7 @@ void tcg_optimize(TCGContext *s)
     }
 
     sweep_labels(s);
-    g_free(c.info);
+    saved_info = c.info;
+    saved_info_cap = c.info_cap;
+    saved_epoch = c.epoch;
 }

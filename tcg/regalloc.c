@@ -179,17 +179,29 @@ static void temp_copy_to(TCGGen *g, TCGTemp *t, int reg)
     }
 }
 
+/*
+ * Only a global held in a register can differ from its memory copy, and
+ * every such global is reg_to_temp's entry for its register, so these
+ * walk the registers rather than the globals: a fault point or block end
+ * costs TCG_TARGET_NB_REGS checks instead of one per guest register.
+ */
 static void sync_globals(TCGGen *g)
 {
-    for (uint32_t i = 0; i < g->s->nb_globals; i++) {
-        temp_sync(g, &g->s->temps[i]);
+    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
+        TCGTemp *t = g->reg_to_temp[r];
+        if (t && t->kind == TEMP_GLOBAL) {
+            temp_sync(g, t);
+        }
     }
 }
 
 static void save_globals(TCGGen *g)
 {
-    for (uint32_t i = 0; i < g->s->nb_globals; i++) {
-        temp_save(g, &g->s->temps[i]);
+    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
+        TCGTemp *t = g->reg_to_temp[r];
+        if (t && t->kind == TEMP_GLOBAL) {
+            temp_save(g, t);
+        }
     }
 }
 

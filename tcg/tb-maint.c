@@ -53,6 +53,20 @@
 #define MIN_AVG_TB_CODE 256
 #define MIN_TB_SLOTS 4096
 
+/*
+ * The (pc, flags) hash table: mask and buckets in one allocation so a
+ * lock-free reader that loads the pointer once sees a matching pair. It
+ * starts small and doubles as blocks arrive: a table sized for the
+ * whole code buffer (2 MiB of buckets) costs a short run hundreds of
+ * page faults, since hashing touches every one of its pages.
+ */
+typedef struct HTable {
+    size_t mask;
+    TranslationBlock *b[];
+} HTable;
+
+#define HTABLE_MIN_BUCKETS 4096
+
 typedef struct TBRegion {
     pthread_mutex_t lock;
     const TCGBackend *backend;
@@ -74,8 +88,9 @@ typedef struct TBRegion {
     size_t meta_size;
     size_t meta_off;
 
-    TranslationBlock **htable;
-    size_t hmask;
+    /* Published with release; readers load it once (see HTable). */
+    HTable *htable;
+    size_t hcount; /* blocks in the table, to decide when to grow */
 
     /* Guest page number + 1 -> first block touching that page. */
     GHashTable *pages;
@@ -233,21 +248,29 @@ bool tcg_in_code_buffer(uintptr_t host_pc)
 
 /* Hash table. */
 
-static size_t tb_hash(uint64_t pc, uint32_t flags)
+static size_t tb_hash(uint64_t pc, uint32_t flags, size_t mask)
 {
     uint64_t h = pc * 0x9e3779b97f4a7c15ull;
     h ^= (uint64_t)flags * 0xc2b2ae3d27d4eb4full;
     h ^= h >> 29;
-    return (size_t)h & region.hmask;
+    return (size_t)h & mask;
+}
+
+static HTable *htable_new(size_t buckets)
+{
+    HTable *t = g_malloc0(sizeof(HTable) + buckets * sizeof(t->b[0]));
+    t->mask = buckets - 1;
+    return t;
 }
 
 TranslationBlock *tb_htable_lookup(uint64_t pc, uint32_t flags)
 {
-    if (!region.htable) {
+    HTable *t = __atomic_load_n(&region.htable, __ATOMIC_ACQUIRE);
+    if (!t) {
         return NULL;
     }
     TranslationBlock *tb =
-        __atomic_load_n(&region.htable[tb_hash(pc, flags)], __ATOMIC_ACQUIRE);
+        __atomic_load_n(&t->b[tb_hash(pc, flags, t->mask)], __ATOMIC_ACQUIRE);
     for (; tb; tb = __atomic_load_n(&tb->hash_next, __ATOMIC_ACQUIRE)) {
         if (tb->pc == pc && tb->flags == flags &&
             !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
@@ -257,16 +280,47 @@ TranslationBlock *tb_htable_lookup(uint64_t pc, uint32_t flags)
     return NULL;
 }
 
+/*
+ * Double the table. Relinking hash_next under a lock-free reader can
+ * only make it miss (it still matches on pc and flags, and every chain
+ * it can wander into is finite); a miss sends it to the locked lookup,
+ * which cannot run during a resize. The old table is never freed: a
+ * reader may still be indexing it, and the sizes sum to less than the
+ * current one.
+ */
+static void htable_grow(void)
+{
+    HTable *old = region.htable;
+    HTable *t = htable_new((old->mask + 1) * 2);
+    for (size_t i = 0; i <= old->mask; i++) {
+        TranslationBlock *tb = old->b[i];
+        while (tb) {
+            TranslationBlock *next = tb->hash_next;
+            TranslationBlock **head = &t->b[tb_hash(tb->pc, tb->flags, t->mask)];
+            __atomic_store_n(&tb->hash_next, *head, __ATOMIC_RELEASE);
+            *head = tb;
+            tb = next;
+        }
+    }
+    __atomic_store_n(&region.htable, t, __ATOMIC_RELEASE);
+}
+
 static void htable_insert(TranslationBlock *tb)
 {
-    TranslationBlock **head = &region.htable[tb_hash(tb->pc, tb->flags)];
+    if (region.hcount >= region.htable->mask + 1) {
+        htable_grow();
+    }
+    HTable *t = region.htable;
+    TranslationBlock **head = &t->b[tb_hash(tb->pc, tb->flags, t->mask)];
     tb->hash_next = *head;
     __atomic_store_n(head, tb, __ATOMIC_RELEASE);
+    region.hcount++;
 }
 
 static void htable_remove(TranslationBlock *tb)
 {
-    TranslationBlock **pp = &region.htable[tb_hash(tb->pc, tb->flags)];
+    HTable *t = region.htable;
+    TranslationBlock **pp = &t->b[tb_hash(tb->pc, tb->flags, t->mask)];
     while (*pp && *pp != tb) {
         pp = &(*pp)->hash_next;
     }
@@ -274,6 +328,7 @@ static void htable_remove(TranslationBlock *tb)
         /* tb->hash_next stays intact for lock-free readers standing on
          * tb; they skip it by its invalid flag. */
         __atomic_store_n(pp, tb->hash_next, __ATOMIC_RELEASE);
+        region.hcount--;
     }
 }
 
@@ -610,8 +665,10 @@ static void drop_all_locked(void)
     region.code_off = region.code_start;
     region.meta_off = 0;
     if (region.htable) {
-        memset(region.htable, 0, (region.hmask + 1) * sizeof(*region.htable));
+        memset(region.htable->b, 0,
+               (region.htable->mask + 1) * sizeof(region.htable->b[0]));
     }
+    region.hcount = 0;
     if (region.pages) {
         g_hash_table_remove_all(region.pages);
     }
@@ -793,13 +850,9 @@ void tb_region_init(size_t code_size, const TCGBackend *backend)
         region.tbs = anon_map(want_tbs * sizeof(TranslationBlock),
                               "mmap of the block arena");
         region.tb_cap = want_tbs;
-        size_t buckets = 1;
-        while (buckets < want_tbs) {
-            buckets <<= 1;
-        }
-        g_free(region.htable);
-        region.htable = g_new0(TranslationBlock *, buckets);
-        region.hmask = buckets - 1;
+    }
+    if (!region.htable) {
+        region.htable = htable_new(HTABLE_MIN_BUCKETS);
     }
 
     /* Metadata is only reached through published blocks, so it can go. */

@@ -308,6 +308,8 @@ const char *tcg_cond_name(TCGCond c);
 
 /* Passes. */
 void tcg_optimize(TCGContext *s);
+/* Frees the calling thread's optimizer scratch (kept between blocks). */
+void tcg_optimize_thread_exit(void);
 void tcg_liveness(TCGContext *s);
 
 /* Condition helpers shared by passes and backends. */

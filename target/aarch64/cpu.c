@@ -5,8 +5,8 @@
  * names. The translator is translate.c, the shared helpers helper.c.
  */
 #include "target/aarch64/cpu.h"
+#include "tcg/capstone.h"
 
-#include <capstone/capstone.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -131,11 +131,12 @@ void aarch64_disas(FILE *f, uint64_t pc, size_t size)
     csh h;
     cs_insn *insn;
 
-    if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &h) != CS_ERR_OK) {
+    const VemuCapstone *cs = vemu_capstone();
+    if (!cs || cs->open(CS_ARCH_ARM64, CS_MODE_ARM, &h) != CS_ERR_OK) {
         fprintf(f, "  (no aarch64 disassembler)\n");
         return;
     }
-    insn = cs_malloc(h);
+    insn = cs->insn_alloc(h);
     for (uint64_t a = pc; a + 4 <= pc + size; a += 4) {
         const uint8_t *p;
         size_t left = 4;
@@ -146,7 +147,7 @@ void aarch64_disas(FILE *f, uint64_t pc, size_t size)
             break;
         }
         p = (const uint8_t *)(tcg_guest_base + a);
-        if (cs_disasm_iter(h, &p, &left, &addr, insn)) {
+        if (cs->disasm_iter(h, &p, &left, &addr, insn)) {
             fprintf(f, "0x%016" PRIx64 ":  %-8s %s\n", a, insn->mnemonic,
                     insn->op_str);
         } else {
@@ -155,6 +156,6 @@ void aarch64_disas(FILE *f, uint64_t pc, size_t size)
             fprintf(f, "0x%016" PRIx64 ":  .word    0x%08x\n", a, w);
         }
     }
-    cs_free(insn, 1);
-    cs_close(&h);
+    cs->insn_free(insn, 1);
+    cs->close(&h);
 }
