@@ -379,6 +379,11 @@ def bench_arch(arch, args, sizes, inputs, cache, bb_native, work):
                 walls[side].append(wall)
                 cpus[side].append(cpu)
                 digests[side].add(digest)
+            # Progress, since a full round of a big workload takes minutes.
+            if args.runs > 1:
+                say("  run %d/%d: %s" % (r + 1, args.runs, "  ".join(
+                    "%s %s" % (s, fmt_time(walls[s][-1], unit))
+                    for s in sides if walls[s] and len(walls[s]) == r + 1)))
         # The outputs must be the same on every side and in every run.
         ref = digests["native"] if sides["native"] else None
         for side in ("qemu", "vemu"):
