@@ -449,7 +449,33 @@ def print_table(res, f=sys.stdout):
             ("%d failed" % len(g["failed"])) if g["failed"] else ""), file=f)
 
 
+def markdown_table(res):
+    # The same table in Markdown, for docs/performance.md.
+    lines = ["| guest | workload | unit | native | qemu | vemu | vemu/qemu "
+             "| vemu/native | outputs |", "|---|---|---|--:|--:|--:|--:|--:|---|"]
+    for arch, g in res["guests"].items():
+        for r in g["workloads"]:
+            u = r["unit"]
+            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                arch, r["name"], u, fmt_time(r["native"]["median"], u),
+                fmt_time(r["qemu"]["median"], u),
+                fmt_time(r["vemu"]["median"], u),
+                fmt_ratio(r["vemu_over_qemu"]),
+                fmt_ratio(r["vemu_over_native"]),
+                "match" if r["status"] == "ok" else
+                "FAIL: " + "; ".join(r["problems"])))
+        lines.append("| %s | **geomean** | | | | | **%s** | **%s** | %s |" % (
+            arch, fmt_ratio(g["geomean_vemu_over_qemu"]),
+            fmt_ratio(g["geomean_vemu_over_native"]),
+            ("%d failed" % len(g["failed"])) if g["failed"] else "all match"))
+    return "\n".join(lines) + "\n"
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--markdown":
+        # bench.py --markdown results.json: reprint a finished run.
+        print(markdown_table(json.load(open(sys.argv[2]))), end="")
+        return 0
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--arch", default="all",
                     choices=["riscv64", "aarch64", "all"])
@@ -508,6 +534,8 @@ def main():
         f.write("\n")
     with open(os.path.join(out, "table.txt"), "w") as f:
         print_table(res, f)
+    with open(os.path.join(out, "table.md"), "w") as f:
+        f.write(markdown_table(res))
     # Ratios per guest for gnuplot: label, vemu/qemu, vemu/native ("-" is
     # gnuplot's missing value).
     for arch, g in res["guests"].items():
