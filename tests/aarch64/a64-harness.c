@@ -198,6 +198,42 @@ void a64_poke64(uint64_t addr, uint64_t v)
     a64_poke(addr, &v, 8);
 }
 
+bool a64_cond_holds(int cond, uint32_t nzcv)
+{
+    bool n = nzcv & 8, z = nzcv & 4, c = nzcv & 2, v = nzcv & 1, r;
+
+    switch (cond >> 1) {
+    case 0:
+        r = z;
+        break;
+    case 1:
+        r = c;
+        break;
+    case 2:
+        r = n;
+        break;
+    case 3:
+        r = v;
+        break;
+    case 4:
+        r = c && !z;
+        break;
+    case 5:
+        r = n == v;
+        break;
+    case 6:
+        r = !z && n == v;
+        break;
+    default: /* AL and NV: always */
+        return true;
+    }
+    return (cond & 1) && cond != 15 ? !r : r;
+}
+
+const char *const a64_cond_names[16] = {"eq", "ne", "cs", "cc", "mi", "pl",
+                                        "vs", "vc", "hi", "ls", "ge", "lt",
+                                        "gt", "le", "al", "nv"};
+
 uint32_t a64_nzcv(void)
 {
     return aarch64_get_nzcv(a64_cpu);

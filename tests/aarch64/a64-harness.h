@@ -52,6 +52,12 @@ void a64_poke(uint64_t addr, const void *p, size_t n);
 uint64_t a64_peek64(uint64_t addr);
 void a64_poke64(uint64_t addr, uint64_t v);
 
+/* Condition cond (the A64 4-bit encoding) for flags nzcv (N = 8), from
+ * the architectural ConditionHolds(): the C reference for B.cond, CSEL,
+ * CCMP and friends. a64_cond_names[cond] is its assembler suffix. */
+bool a64_cond_holds(int cond, uint32_t nzcv);
+extern const char *const a64_cond_names[16];
+
 /* NZCV as 4 bits (N = 8). */
 uint32_t a64_nzcv(void);
 void a64_set_nzcv(uint32_t nzcv);

@@ -252,42 +252,6 @@ static uint64_t ref_shift(bool sf, uint64_t v, int type, unsigned amt)
     }
 }
 
-static bool cond_holds(int cond, uint32_t nzcv)
-{
-    bool n = nzcv & 8, z = nzcv & 4, c = nzcv & 2, v = nzcv & 1, r;
-
-    switch (cond >> 1) {
-    case 0:
-        r = z;
-        break;
-    case 1:
-        r = c;
-        break;
-    case 2:
-        r = n;
-        break;
-    case 3:
-        r = v;
-        break;
-    case 4:
-        r = c && !z;
-        break;
-    case 5:
-        r = n == v;
-        break;
-    case 6:
-        r = !z && n == v;
-        break;
-    default:
-        return true;
-    }
-    return (cond & 1) && cond != 15 ? !r : r;
-}
-
-static const char *const cond_names[16] = {"eq", "ne", "cs", "cc", "mi", "pl",
-                                           "vs", "vc", "hi", "ls", "ge", "lt",
-                                           "gt", "le", "al", "nv"};
-
 static uint64_t ones(unsigned n)
 {
     return n >= 64 ? ~0ull : (1ull << n) - 1;
@@ -1115,10 +1079,10 @@ START_TEST(test_ccmp)
                 unsigned nzcv = (unsigned)(cond * 7 + sf + op * 3) & 15;
                 batch_add(b, "%s %s1, %s2, #%u, %s", op ? "ccmp" : "ccmn",
                           sf ? "x" : "w", sf ? "x" : "w", nzcv,
-                          cond_names[cond]);
+                          a64_cond_names[cond]);
                 batch_add(b, "%s %s1, #%u, #%u, %s", op ? "ccmp" : "ccmn",
                           sf ? "x" : "w", (unsigned)cond * 2 + 1, nzcv,
-                          cond_names[cond]);
+                          a64_cond_names[cond]);
             }
         }
     }
@@ -1140,7 +1104,7 @@ START_TEST(test_ccmp)
                             } else {
                                 ref_adc(sf, x, y, 0, &f);
                             }
-                            want = cond_holds(cond, init) ? f : nzcv;
+                            want = a64_cond_holds(cond, init) ? f : nzcv;
                             a64_cpu->xregs[1] = x;
                             a64_cpu->xregs[2] = y;
                             a64_set_nzcv(init);
@@ -1171,7 +1135,7 @@ START_TEST(test_csel)
         for (int op = 0; op < 4; op++) {
             for (int cond = 0; cond < 16; cond++) {
                 batch_add(b, "%s %s0, %s1, %s2, %s", ops[op], sf ? "x" : "w",
-                          sf ? "x" : "w", sf ? "x" : "w", cond_names[cond]);
+                          sf ? "x" : "w", sf ? "x" : "w", a64_cond_names[cond]);
             }
         }
     }
@@ -1184,7 +1148,7 @@ START_TEST(test_csel)
                     for (size_t v = 0; v < 3; v++) {
                         uint64_t x = vec(v + init), y = vec(v * 4 + init + 2),
                                  r;
-                        if (cond_holds(cond, init)) {
+                        if (a64_cond_holds(cond, init)) {
                             r = x;
                         } else {
                             r = op == 0   ? y
