@@ -666,7 +666,7 @@ static int64_t do_execveat(SyscallCtx *c, uint64_t dirfd, uint64_t path_addr,
         exec_host_path[0] = '\0';
         snprintf(filename, sizeof(filename), "/dev/fd/%d", hdir);
     } else {
-        int r = sys_get_path(path_addr, host, !nofollow);
+        int r = sys_resolve_path(guest, host, !nofollow);
         if (r < 0) {
             return r;
         }

@@ -494,14 +494,20 @@ int64_t sys_openat(SyscallCtx *c, const uint64_t *a)
     int flags = sys_open_flags_to_host(c->arch, (uint32_t)a[2]);
     bool follow = !(flags & O_NOFOLLOW) &&
                   (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
-    char path[PATH_MAX];
-    if (guest_strncpy_from(path, a[1], sizeof(path)) > 0) {
-        int fd = sys_proc_open(c->arch, sys_host_dirfd(a[0]), path, flags);
+    /* One copy of the guest's path: generated /proc files first, then the
+     * sysroot. */
+    char guest[PATH_MAX], path[PATH_MAX];
+    ssize_t n = guest_strncpy_from(guest, a[1], sizeof(guest));
+    if (n < 0) {
+        return n;
+    }
+    if (n > 0) {
+        int fd = sys_proc_open(c->arch, sys_host_dirfd(a[0]), guest, flags);
         if (fd != -ENOENT) {
             return fd;
         }
     }
-    int r = sys_get_path(a[1], path, follow);
+    int r = sys_resolve_path(guest, path, follow);
     if (r < 0) {
         return r;
     }

@@ -41,13 +41,8 @@ static bool is_proc_self_exe(const char *p)
            !strcmp(p, "/proc/thread-self/exe");
 }
 
-int sys_get_path(uint64_t addr, char *out, bool follow)
+int sys_resolve_path(const char *guest, char *out, bool follow)
 {
-    char guest[PATH_MAX];
-    ssize_t n = guest_strncpy_from(guest, addr, sizeof(guest));
-    if (n < 0) {
-        return (int)n;
-    }
     if (follow && exe_host && is_proc_self_exe(guest)) {
         if (strlen(exe_host) >= PATH_MAX) {
             return -ENAMETOOLONG;
@@ -57,6 +52,16 @@ int sys_get_path(uint64_t addr, char *out, bool follow)
     }
     return follow ? sysroot_resolve(guest, out, PATH_MAX)
                   : sysroot_resolve_nofollow(guest, out, PATH_MAX);
+}
+
+int sys_get_path(uint64_t addr, char *out, bool follow)
+{
+    char guest[PATH_MAX];
+    ssize_t n = guest_strncpy_from(guest, addr, sizeof(guest));
+    if (n < 0) {
+        return (int)n;
+    }
+    return sys_resolve_path(guest, out, follow);
 }
 
 /*

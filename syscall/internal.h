@@ -146,6 +146,8 @@ void *sys_lock(uint64_t addr, uint64_t len, bool write);
  * unlink, O_NOFOLLOW). Returns 0 or -EFAULT/-ENAMETOOLONG/-ELOOP.
  */
 int sys_get_path(uint64_t addr, char *out, bool follow);
+/* The same for a guest path already copied in. */
+int sys_resolve_path(const char *guest, char *out, bool follow);
 /* proc.c: an fd for a generated /proc file (guest_path exactly as the
  * guest gave it, relative to the host dirfd), or -ENOENT when guest_path
  * is not one of them. */
