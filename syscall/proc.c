@@ -636,6 +636,18 @@ static char *absolute_path(int dirfd, const char *path)
 static const ProcFile *find_proc_file(const SyscallArch *arch, int dirfd,
                                       const char *guest_path)
 {
+    /* Every open comes here: a generated file's name is its path's last
+     * component, so anything else is refused before the path is made
+     * absolute (which costs a getcwd or readlink for relative paths). */
+    const char *slash = strrchr(guest_path, '/');
+    const char *last = slash ? slash + 1 : guest_path;
+    bool candidate = false;
+    for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++) {
+        candidate = candidate || !strcmp(proc_files[i].name, last);
+    }
+    if (!candidate) {
+        return NULL;
+    }
     char *abs = absolute_path(dirfd, guest_path);
     if (!abs) {
         return NULL;
