@@ -216,7 +216,6 @@ void aarch64_disas(FILE *f, uint64_t pc, size_t size);
 extern const TCGHelperInfo a64_helper_raise;
 extern const TCGHelperInfo a64_helper_fetch_fault;
 extern const TCGHelperInfo a64_helper_sysreg_read;
-extern const TCGHelperInfo a64_helper_sysreg_write;
 extern const TCGHelperInfo a64_helper_ic_ivau;
 
 /* System register access from MRS/MSR (helper.c): key is op0:op1:CRn:CRm:op2

@@ -13,7 +13,6 @@
  * Anything else is UNDEFINED, decided at translation time by
  * aarch64_sysreg_ok.
  */
-#include <stdlib.h>
 #include <time.h>
 
 #include "target/aarch64/cpu.h"
@@ -220,25 +219,6 @@ const TCGHelperInfo a64_helper_sysreg_read = {
     .ret_type = TCG_TYPE_I64,
     .nb_args = 2,
     .arg_types = {TCG_TYPE_I64, TCG_TYPE_I64},
-};
-
-/* Only the registers translate.c does inline are writable at EL0, so
- * nothing reaches this; it exists so a future writable register has a
- * place to go, and refuses loudly until then. */
-static void helper_sysreg_write(CPUState *cs, uint64_t key, uint64_t v)
-{
-    (void)v;
-    fprintf(stderr, "vemu-aarch64: internal error: MSR to key %#llx\n",
-            (unsigned long long)key);
-    abort();
-}
-
-const TCGHelperInfo a64_helper_sysreg_write = {
-    .func = (void *)helper_sysreg_write,
-    .name = "a64_sysreg_write",
-    .flags = TCG_CALL_NO_READ_GLOBALS,
-    .nb_args = 3,
-    .arg_types = {TCG_TYPE_I64, TCG_TYPE_I64, TCG_TYPE_I64},
 };
 
 /* IC IVAU: forget the translations of the 64-byte line (CTR_EL0.IminLine)
