@@ -466,17 +466,3 @@ void signal_stop(int sig)
     raise(sig);
     sigaction(sig, &old, NULL);
 }
-
-void signal_exec_prepare(void)
-{
-    sigset_t hm;
-    signal_host_mask(signal_get_mask(), &hm);
-    pthread_sigmask(SIG_SETMASK, &hm, NULL);
-}
-
-void signal_exec_failed(void)
-{
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
-}

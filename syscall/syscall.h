@@ -196,13 +196,6 @@ _Noreturn void signal_die(int sig);
 /* Stop the process as SIGSTOP/SIGTSTP/... do, until SIGCONT. */
 void signal_stop(int sig);
 
-/* Around a host execve: Linux keeps the signal mask across exec, so the
- * guest's becomes the host's for the new vemu to inherit (ignored
- * signals are inherited as host SIG_IGN already); after a failed execve,
- * the host mask is cleared again. Signals still queued in vemu are lost. */
-void signal_exec_prepare(void);
-void signal_exec_failed(void);
-
 /* The mask to put back after the handler of a signal that interrupted
  * rt_sigsuspend or ppoll with a mask (saved in the frame by delivery). */
 void signal_set_saved_mask(uint64_t mask);
