@@ -22,7 +22,7 @@ PACKAGES=(meson ninja-build pkg-config libglib2.0-dev libcapstone-dev
           libelf-dev check gcc gcc-riscv64-linux-gnu
           linux-libc-dev-riscv64-cross libc6-dev-riscv64-cross
           gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross
-          libc6-dev-arm64-cross golang-go)
+          libc6-dev-arm64-cross golang-go debootstrap)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
