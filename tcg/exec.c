@@ -241,6 +241,11 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
             return NULL;
         }
         tcg_func_start(s);
+        /* -d exec logs every block entered: keep the helper, which does. */
+        s->lookup_pc_offset =
+            be->inline_lookup && !(tcg_log_mask & TCG_LOG_EXEC)
+                ? (int32_t)cpu->ops->lookup_pc_offset
+                : 0;
         cpu->ops->translate(cpu, s, tb, max_insns);
         gen_exit_request_check(s, tb);
         if (tcg_log_mask & (TCG_LOG_IN_ASM | TCG_LOG_OP)) {

@@ -56,6 +56,12 @@ typedef struct TargetOps {
     void (*restore_state)(CPUState *cpu, const uint64_t *data);
     /* Optional: print guest code for -d in_asm. */
     void (*disas)(FILE *f, uint64_t pc, size_t size);
+    /* Optional: offsetof the guest pc in the CPU state. Setting it lets
+     * indirect jumps find their block in the jump cache inline, without
+     * calling helper_lookup_tb_ptr; that path checks the pc but not the
+     * flags, so only a target whose get_tb_cpu_state flags are always 0
+     * may set it. */
+    uint32_t lookup_pc_offset;
 } TargetOps;
 
 #define TB_JMP_CACHE_BITS 12
@@ -134,6 +140,8 @@ typedef struct TCGBackend {
     bool (*locate)(uintptr_t host_pc, TranslationBlock **tb, int *insn);
     /* Print generated code for -d out_asm. */
     void (*disas)(FILE *f, const void *code, size_t size);
+    /* Lowers lookup_goto (the jump cache probed inline). */
+    bool inline_lookup;
 } TCGBackend;
 
 extern const TCGBackend tcg_backend_x86_64;

@@ -114,6 +114,8 @@ uint64_t tb_flush_count(void);
 /* A flush is requested and not done yet: every block has been
  * invalidated, the buffer is reset by tb_flush_exclusive. */
 bool tb_flush_pending(void);
+/* Where tb_flush_pending reads, for generated code that tests it. */
+const bool *tb_flush_pending_addr(void);
 /* Count ops handed to a backend. locked */
 void tb_stats_add_ops(uint64_t n);
 

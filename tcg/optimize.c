@@ -1246,6 +1246,7 @@ static void fold_op(OptContext *c, TCGOp *op)
         break;
     case INDEX_op_exit_tb:
     case INDEX_op_goto_ptr:
+    case INDEX_op_lookup_goto:
         fold_exit(c, op);
         break;
     case INDEX_op_mov:
@@ -1425,7 +1426,8 @@ static void sweep_labels(TCGContext *s)
             if (unreachable) {
                 tcg_op_remove(s, op);
             } else if (op->opc == INDEX_op_br || op->opc == INDEX_op_exit_tb ||
-                       op->opc == INDEX_op_goto_ptr) {
+                       op->opc == INDEX_op_goto_ptr ||
+                       op->opc == INDEX_op_lookup_goto) {
                 unreachable = true;
             }
             break;

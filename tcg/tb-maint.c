@@ -778,6 +778,11 @@ bool tb_flush_pending(void)
     return __atomic_load_n(&region.flush_pending, __ATOMIC_ACQUIRE);
 }
 
+const bool *tb_flush_pending_addr(void)
+{
+    return &region.flush_pending;
+}
+
 uint64_t tb_flush_count(void)
 {
     return __atomic_load_n(&region.flush_count, __ATOMIC_ACQUIRE);

@@ -355,6 +355,11 @@ static inline void tcg_gen_goto_ptr(TCGContext *s, TCGv ptr)
 /* Indirect jump: the guest pc is already in env; find its block inline. */
 static inline void tcg_gen_lookup_and_goto_ptr(TCGContext *s)
 {
+    if (s->lookup_pc_offset) {
+        TCG_GEN(s, INDEX_op_lookup_goto, TCG_TYPE_I64,
+                (TCGArg)s->lookup_pc_offset);
+        return;
+    }
     TCGv ptr = tcg_temp_ebb(s, TCG_TYPE_I64);
     tcg_gen_call(s, &helper_info_lookup_tb_ptr, ptr, &s->env_temp);
     tcg_gen_goto_ptr(s, ptr);

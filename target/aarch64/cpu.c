@@ -66,6 +66,7 @@ static void aarch64_get_tb_cpu_state(CPUState *cs, uint64_t *pc,
     *pc = cpu->pc;
     /* FPCR is read by the helpers at run time: nothing else selects a
      * translation. */
+    /* Always 0, which lookup_pc_offset below relies on. */
     *flags = 0;
 }
 
@@ -83,6 +84,7 @@ const TargetOps aarch64_target_ops = {
     .translate = aarch64_translate,
     .restore_state = aarch64_restore_state,
     .disas = aarch64_disas,
+    .lookup_pc_offset = offsetof(AArch64CPU, pc),
 };
 
 void aarch64_cpu_init(AArch64CPU *cpu, uint64_t features)

@@ -24,6 +24,7 @@ static void riscv_get_tb_cpu_state(CPUState *cs, uint64_t *pc, uint32_t *flags)
 
     *pc = cpu->pc;
     /* No mode changes translation yet (F/D will add the FS state). */
+    /* Always 0, which lookup_pc_offset below relies on. */
     *flags = 0;
 }
 
@@ -44,6 +45,7 @@ const TargetOps riscv_target_ops = {
     .translate = riscv_translate,
     .restore_state = riscv_restore_state,
     .disas = riscv_disas,
+    .lookup_pc_offset = offsetof(RISCVCPU, pc),
 };
 
 void riscv_cpu_init(RISCVCPU *cpu)

@@ -30,9 +30,11 @@ static const int8_t saved_regs[] = {
 typedef uintptr_t (*prologue_fn)(CPUState *cpu, const void *code);
 static prologue_fn prologue_rx;
 static uintptr_t epilogue_rx; /* returns rax as is */
+static uintptr_t lookup_slow_rx; /* lookup_goto's miss path */
 
 void x86_out_goto_tb(TCGGen *g, int n);
 void x86_out_exit_tb(TCGGen *g, uintptr_t val);
+void x86_out_lookup_goto(TCGGen *g, int32_t pc_off);
 
 static void out_push_pop(TCGGen *g, int base, int reg)
 {
@@ -67,6 +69,16 @@ static size_t x86_init(uint8_t *rw, const uint8_t *rx, size_t size)
         out_push_pop(&g, OPC_POP_r32, saved_regs[i]);
     }
     x86_out8(&g, OPC_RET);
+
+    /* lookup_goto's miss path, shared by all blocks (it runs in their
+     * frame): the helper, which also fills the jump cache, then its
+     * answer, a block or the "no chain" exit above. */
+    lookup_slow_rx = tcg_gen_rx(&g, g.code_ptr);
+    tcg_out_mov(&g, TCG_TYPE_I64, TCG_REG_RDI, TCG_AREG0);
+    tcg_out_movi(&g, TCG_TYPE_I64, TCG_REG_RAX,
+                 (uintptr_t)helper_lookup_tb_ptr);
+    x86_out_modrm(&g, OPC_GRP5, EXT5_CALLN_Ev, TCG_REG_RAX);
+    x86_out_modrm(&g, OPC_GRP5, EXT5_JMPN_Ev, TCG_REG_RAX);
     /* Blocks start 16-byte aligned. */
     while ((g.code_ptr - rw) & 15) {
         x86_out8(&g, 0xcc);
@@ -93,6 +105,61 @@ void x86_out_exit_tb(TCGGen *g, uintptr_t val)
     assert(disp == (int32_t)disp);
     x86_out8(g, OPC_JMP_long);
     x86_out32(g, (uint32_t)disp);
+}
+
+/* Group 1 with a byte operand and an 8-bit immediate. */
+#define OPC_ARITH_EbIb 0x80
+
+static void out_jcc_rx(TCGGen *g, int cc, uintptr_t target)
+{
+    intptr_t disp = (intptr_t)target - (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 6);
+    assert(disp == (int32_t)disp);
+    x86_out8(g, 0x0f);
+    x86_out8(g, (uint8_t)(0x80 + cc));
+    x86_out32(g, (uint32_t)disp);
+}
+
+/*
+ * The jump cache probed in the block itself, as helper_lookup_tb_ptr
+ * would: an interpreter's dispatch jumps here at every guest bytecode,
+ * and each site keeps its own host indirect jump, which the host's
+ * predictor learns per site. Runs after every global was stored (an
+ * exit op), so RAX, RCX, RDX are free; the pc is read back from env.
+ * The flags are not compared: only targets whose flags are always 0 use
+ * this (TargetOps.lookup_pc_offset).
+ */
+void x86_out_lookup_goto(TCGGen *g, int32_t pc_off)
+{
+    const int pc = TCG_REG_RAX, h = TCG_REG_RCX, tb = TCG_REG_RDX;
+
+    tcg_out_ld(g, TCG_TYPE_I64, pc, TCG_AREG0, pc_off);
+    /* h = tb_jmp_cache_hash(pc) * sizeof(pointer) */
+    tcg_out_mov(g, TCG_TYPE_I64, h, pc);
+    x86_out_shift_ri(g, SHIFT_SHR, h, 2, true);
+    tcg_out_mov(g, TCG_TYPE_I64, tb, pc);
+    x86_out_shift_ri(g, SHIFT_SHR, tb, 2 + TB_JMP_CACHE_BITS, true);
+    x86_out_arith_rr(g, ARITH_XOR, h, tb, false);
+    x86_out_arith_ri(g, ARITH_AND, h, TB_JMP_CACHE_SIZE - 1, false);
+    x86_out_shift_ri(g, SHIFT_SHL, h, 3, false);
+    x86_out_modrm_sib(g, OPC_MOVL_GvEv | P_REXW, tb, TCG_AREG0, h,
+                      (int32_t)offsetof(CPUState, tb_jmp_cache));
+    x86_out_modrm(g, OPC_TESTL | P_REXW, tb, tb);
+    out_jcc_rx(g, JCC_JE, lookup_slow_rx);
+    x86_out_modrm_sib(g, (OPC_ARITH_GvEv + (ARITH_CMP << 3)) | P_REXW, pc, tb,
+                      -1, (int32_t)offsetof(TranslationBlock, pc));
+    out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
+    /* cmpb $0, invalid(tb) */
+    x86_out_modrm_sib(g, OPC_ARITH_EbIb, ARITH_CMP, tb, -1,
+                      (int32_t)offsetof(TranslationBlock, invalid));
+    x86_out8(g, 0);
+    out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
+    /* A flush waits for this thread to leave generated code. */
+    tcg_out_movi(g, TCG_TYPE_I64, h, (uintptr_t)tb_flush_pending_addr());
+    x86_out_modrm_sib(g, OPC_ARITH_EbIb, ARITH_CMP, h, -1, 0);
+    x86_out8(g, 0);
+    out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
+    x86_out_modrm_sib(g, OPC_GRP5, EXT5_JMPN_Ev, tb, -1,
+                      (int32_t)offsetof(TranslationBlock, tc_ptr));
 }
 
 static ptrdiff_t x86_gen_code(TCGContext *s, TranslationBlock *tb, uint8_t *rw,
@@ -141,4 +208,5 @@ const TCGBackend tcg_backend_x86_64 = {
     .set_jmp_target = x86_set_jmp_target,
     .locate = x86_locate,
     .disas = x86_disas,
+    .inline_lookup = true,
 };

@@ -247,6 +247,7 @@ bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
     case INDEX_op_mb:
     case INDEX_op_goto_tb:
     case INDEX_op_exit_tb:
+    case INDEX_op_lookup_goto:
         return true;
     /* Vector ops: v128 operands are frame slots, not registers (the
      * allocator ignores their constraints); only the integer operands
@@ -1161,6 +1162,7 @@ static void out_vec_op(TCGGen *g, const TCGOp *op, const TCGArg *a)
 }
 
 void x86_out_goto_tb(TCGGen *g, int n);
+void x86_out_lookup_goto(TCGGen *g, int32_t pc_off);
 void x86_out_exit_tb(TCGGen *g, uintptr_t val);
 
 void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
@@ -1398,6 +1400,9 @@ void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
         break;
     case INDEX_op_goto_ptr:
         x86_out_modrm(g, OPC_GRP5, EXT5_JMPN_Ev, (int)a[0]);
+        break;
+    case INDEX_op_lookup_goto:
+        x86_out_lookup_goto(g, (int32_t)a[0]);
         break;
     default:
         if (tcg_op_defs[op->opc].flags & TCG_OPF_VECTOR) {

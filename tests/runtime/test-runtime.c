@@ -550,6 +550,41 @@ START_TEST(test_unchain_invalidated)
 }
 END_TEST
 
+/* A function reached only by indirect jumps is patched and invalidated
+ * while the caller's CPU still has it in its jump cache (the native
+ * backend probes that cache inline): the next call must run the new code,
+ * and the call after that must find the new block again. */
+START_TEST(test_indirect_to_invalidated)
+{
+    ToyAsm as;
+
+    start(_i, 0);
+    toy_asm_init(&as, BASE);
+    ToyLabel fn = toy_label(&as);
+    toy_la(&as, 4, fn);
+    toy_jalr(&as, TOY_REG_LINK, 4, 0);
+    toy_jalr(&as, TOY_REG_LINK, 4, 0);
+    toy_halt(&as);
+    toy_space(&as, 64); /* fn in a block of its own */
+    toy_bind(&as, fn);
+    toy_li(&as, 6, 5);
+    toy_out(&as, 6);
+    toy_ret(&as);
+    load(&as);
+    uint64_t fn_addr = toy_label_addr(&as, fn);
+
+    assert_excp(run_at(BASE), EXCP_TOY_HALT);
+    assert_excp(run_at(BASE), EXCP_TOY_HALT);
+    uint32_t patch = toy_enc_j(TOY_OP_li, 6, 8);
+    memcpy(mem + fn_addr, &patch, 4);
+    tb_invalidate_range(fn_addr, fn_addr + 4);
+    assert_excp(run_at(BASE), EXCP_TOY_HALT);
+    static const uint64_t want[] = {5, 5, 5, 5, 8, 8};
+    assert_output(want, 6);
+    toy_asm_free(&as);
+}
+END_TEST
+
 /* ---- code buffer full ---- */
 
 #define FLUSH_BLOCKS 6000
@@ -1385,6 +1420,7 @@ int main(void)
     ADD(test_smc_next_insn, 2);
     ADD(test_invalidate_from_c, 2);
     ADD(test_unchain_invalidated, 2);
+    ADD(test_indirect_to_invalidated, 2);
     ADD(test_flush_on_full_buffer, 2);
     ADD(test_fault_load_store, 2);
     ADD(test_fault_in_chained_loop, 2);

@@ -5,6 +5,7 @@
  */
 #include "toy-cpu.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -47,6 +48,9 @@ const TargetOps toy_target_ops = {
     .translate = toy_translate,
     .restore_state = toy_restore_state,
     .disas = toy_target_disas,
+    /* Flags are always 0: indirect jumps may probe the jump cache inline
+     * (native backend), which the runtime tests then exercise. */
+    .lookup_pc_offset = offsetof(ToyCPU, pc),
 };
 
 void toy_cpu_init(ToyCPU *cpu, uint64_t mem_size)
