@@ -45,6 +45,8 @@ static __thread TCGContext thread_ctx;
 static __thread bool thread_ctx_ready;
 static __thread const TargetOps *thread_ctx_ops;
 static __thread uint32_t thread_ctx_base_globals;
+/* The pc global of thread_ctx_ops (TargetOps.lookup_pc_offset), or 0. */
+static __thread uint32_t thread_ctx_lookup_pc;
 /* This thread is between tb_exec_enter and tb_exec_leave. */
 static __thread bool in_code;
 
@@ -72,6 +74,19 @@ void tcg_exec_thread_exit(void)
     }
 }
 
+/* The global at env offset off, or 0 (env itself: "none"). */
+static uint32_t find_global(const TCGContext *s, uint32_t off)
+{
+    for (uint32_t i = 0; off && i < s->nb_globals; i++) {
+        if (s->temps[i].kind == TEMP_GLOBAL &&
+            s->temps[i].mem_offset == (intptr_t)off &&
+            s->temps[i].type == TCG_TYPE_I64) {
+            return i;
+        }
+    }
+    return 0;
+}
+
 /*
  * The context with ops' globals. A target without tcg_init leaves the
  * context alone (tests that create their globals by hand rely on this).
@@ -88,6 +103,7 @@ static TCGContext *context_for(const TargetOps *ops)
         }
         ops->tcg_init(s);
         thread_ctx_ops = ops;
+        thread_ctx_lookup_pc = find_global(s, ops->lookup_pc_offset);
     }
     return s;
 }
@@ -242,10 +258,9 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         }
         tcg_func_start(s);
         /* -d exec logs every block entered: keep the helper, which does. */
-        s->lookup_pc_offset =
-            be->inline_lookup && !(tcg_log_mask & TCG_LOG_EXEC)
-                ? (int32_t)cpu->ops->lookup_pc_offset
-                : 0;
+        s->lookup_pc = be->inline_lookup && !(tcg_log_mask & TCG_LOG_EXEC)
+                           ? thread_ctx_lookup_pc
+                           : 0;
         cpu->ops->translate(cpu, s, tb, max_insns);
         gen_exit_request_check(s, tb);
         if (tcg_log_mask & (TCG_LOG_IN_ASM | TCG_LOG_OP)) {

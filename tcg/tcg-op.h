@@ -355,9 +355,8 @@ static inline void tcg_gen_goto_ptr(TCGContext *s, TCGv ptr)
 /* Indirect jump: the guest pc is already in env; find its block inline. */
 static inline void tcg_gen_lookup_and_goto_ptr(TCGContext *s)
 {
-    if (s->lookup_pc_offset) {
-        TCG_GEN(s, INDEX_op_lookup_goto, TCG_TYPE_I64,
-                (TCGArg)s->lookup_pc_offset);
+    if (s->lookup_pc) {
+        TCG_GEN(s, INDEX_op_lookup_goto, TCG_TYPE_I64, s->lookup_pc);
         return;
     }
     TCGv ptr = tcg_temp_ebb(s, TCG_TYPE_I64);

@@ -260,10 +260,10 @@ typedef struct TCGContext {
 
     uint32_t env_temp; /* the TEMP_FIXED temp holding env */
     bool optimize;     /* run tcg/optimize.c (default true) */
-    /* Env offset of the guest pc when indirect jumps may find their block
-     * inline (lookup_goto); 0 keeps the helper call. Set by the runtime
+    /* The guest pc global when indirect jumps may find their block inline
+     * (lookup_goto); 0 (env) keeps the helper call. Set by the runtime
      * from the target and backend (tcg/exec.c). */
-    int32_t lookup_pc_offset;
+    uint32_t lookup_pc;
 
     /* Per-block constant interning (value -> temp index), one per type. */
     void *const_table[2];

@@ -34,7 +34,7 @@ static uintptr_t lookup_slow_rx; /* lookup_goto's miss path */
 
 void x86_out_goto_tb(TCGGen *g, int n);
 void x86_out_exit_tb(TCGGen *g, uintptr_t val);
-void x86_out_lookup_goto(TCGGen *g, int32_t pc_off);
+void x86_out_lookup_goto(TCGGen *g, int pc_reg);
 
 static void out_push_pop(TCGGen *g, int base, int reg)
 {
@@ -124,15 +124,15 @@ static void out_jcc_rx(TCGGen *g, int cc, uintptr_t target)
  * would: an interpreter's dispatch jumps here at every guest bytecode,
  * and each site keeps its own host indirect jump, which the host's
  * predictor learns per site. Runs after every global was stored (an
- * exit op), so RAX, RCX, RDX are free; the pc is read back from env.
+ * exit op), so RAX, RCX, RDX are free once the pc is copied out.
  * The flags are not compared: only targets whose flags are always 0 use
  * this (TargetOps.lookup_pc_offset).
  */
-void x86_out_lookup_goto(TCGGen *g, int32_t pc_off)
+void x86_out_lookup_goto(TCGGen *g, int pc_reg)
 {
     const int pc = TCG_REG_RAX, h = TCG_REG_RCX, tb = TCG_REG_RDX;
 
-    tcg_out_ld(g, TCG_TYPE_I64, pc, TCG_AREG0, pc_off);
+    tcg_out_mov(g, TCG_TYPE_I64, pc, pc_reg);
     /* h = tb_jmp_cache_hash(pc) * sizeof(pointer) */
     tcg_out_mov(g, TCG_TYPE_I64, h, pc);
     x86_out_shift_ri(g, SHIFT_SHR, h, 2, true);

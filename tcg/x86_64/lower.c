@@ -241,13 +241,13 @@ bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
         ct_in(ct, 2, R_ANY, false);
         return true;
     case INDEX_op_goto_ptr:
+    case INDEX_op_lookup_goto:
         ct_in(ct, 0, R_ANY, false);
         return true;
     case INDEX_op_br:
     case INDEX_op_mb:
     case INDEX_op_goto_tb:
     case INDEX_op_exit_tb:
-    case INDEX_op_lookup_goto:
         return true;
     /* Vector ops: v128 operands are frame slots, not registers (the
      * allocator ignores their constraints); only the integer operands
@@ -1162,7 +1162,7 @@ static void out_vec_op(TCGGen *g, const TCGOp *op, const TCGArg *a)
 }
 
 void x86_out_goto_tb(TCGGen *g, int n);
-void x86_out_lookup_goto(TCGGen *g, int32_t pc_off);
+void x86_out_lookup_goto(TCGGen *g, int pc_reg);
 void x86_out_exit_tb(TCGGen *g, uintptr_t val);
 
 void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
@@ -1402,7 +1402,7 @@ void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
         x86_out_modrm(g, OPC_GRP5, EXT5_JMPN_Ev, (int)a[0]);
         break;
     case INDEX_op_lookup_goto:
-        x86_out_lookup_goto(g, (int32_t)a[0]);
+        x86_out_lookup_goto(g, (int)a[0]);
         break;
     default:
         if (tcg_op_defs[op->opc].flags & TCG_OPF_VECTOR) {
