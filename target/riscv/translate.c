@@ -77,6 +77,10 @@ typedef struct DisasContext {
     uint64_t pc;      /* this instruction */
     uint64_t next_pc; /* the one after it: pc + 2 or pc + 4 */
     bool ended;       /* the block's exit has been emitted */
+    /* "slli rd, rs, 32" with rd != rs, rd != 0 (trans_slli): set by this
+     * instruction, and as seen by the next one; 0 when none. */
+    int zext_rd, zext_rs;
+    int prev_zext_rd, prev_zext_rs;
 } DisasContext;
 
 /* The field functions first, then the decoders generated from
@@ -339,6 +343,9 @@ static void translate_one(DisasContext *ctx)
 {
     uint16_t lo, hi;
 
+    ctx->prev_zext_rd = ctx->zext_rd;
+    ctx->prev_zext_rs = ctx->zext_rs;
+    ctx->zext_rd = 0;
     ctx->next_pc = ctx->pc + 2;
     if (!riscv_fetch_ok(ctx->pc, 2)) {
         gen_fetch_fault(ctx, ctx->pc);

@@ -775,6 +775,90 @@ START_TEST(test_imm_ops)
 }
 END_TEST
 
+/* ---- zero-extension pairs ---- */
+
+/*
+ * "slli rd, rs, 32; srli rd, rd, 32" is translated as one zero extension
+ * of rs (trans_slli/trans_srli). The neighbours that must not be fused:
+ * rd = rs, another srli amount, another srli destination, and an
+ * instruction in between that changes rs (the pair must still see the
+ * shifted value, not the new rs). 32-bit and compressed forms.
+ */
+typedef struct ZextCase {
+    uint64_t addr;
+    uint64_t (*ref)(uint64_t x);
+    const char *what;
+} ZextCase;
+
+static uint64_t zref_zext(uint64_t x)
+{
+    return (uint32_t)x;
+}
+static uint64_t zref_shr31(uint64_t x)
+{
+    return (x << 32) >> 31;
+}
+static uint64_t zref_shl32(uint64_t x)
+{
+    return x << 32;
+}
+
+#define N_ZEXT 8
+
+static void emit_zext_battery(Battery *b, ZextCase *zc)
+{
+    int n = 0;
+
+    rv_emit(&b->as, rv_slli(A0, A1, 32));
+    rv_emit(&b->as, rv_srli(A0, A0, 32));
+    zc[n++] = (ZextCase){bat_store(b, A0), zref_zext, "pair"};
+    rv_emit16(&b->as, rv_c_slli(A0, 32));
+    rv_emit16(&b->as, rv_c_srli(A0, 32));
+    zc[n++] = (ZextCase){bat_store(b, A0), zref_zext, "c.slli rd=rs pair"};
+    rv_emit(&b->as, rv_addi(A3, A1, 0));
+    rv_emit(&b->as, rv_slli(A0, A3, 32));
+    rv_emit16(&b->as, rv_c_srli(A0, 32));
+    zc[n++] = (ZextCase){bat_store(b, A0), zref_zext, "slli, c.srli"};
+    rv_emit(&b->as, rv_slli(A3, A3, 32));
+    rv_emit(&b->as, rv_srli(A3, A3, 32));
+    zc[n++] = (ZextCase){bat_store(b, A3), zref_zext, "rd = rs"};
+    rv_emit(&b->as, rv_slli(A0, A1, 32));
+    rv_emit(&b->as, rv_srli(A0, A0, 31));
+    zc[n++] = (ZextCase){bat_store(b, A0), zref_shr31, "srli 31"};
+    rv_emit(&b->as, rv_slli(A0, A1, 32));
+    rv_emit(&b->as, rv_srli(A4, A0, 32));
+    zc[n++] = (ZextCase){bat_store(b, A0), zref_shl32, "other rd: slli"};
+    zc[n++] = (ZextCase){bat_store(b, A4), zref_zext, "other rd: srli"};
+    rv_emit(&b->as, rv_addi(A3, A1, 0));
+    rv_emit(&b->as, rv_slli(A0, A3, 32));
+    rv_emit(&b->as, rv_addi(A3, A3, 0x555));
+    rv_emit(&b->as, rv_srli(A0, A0, 32));
+    zc[n++] = (ZextCase){bat_store(b, A0), zref_zext, "rs changed between"};
+    rv_emit(&b->as, RV_ECALL);
+    ck_assert_int_eq(n, N_ZEXT);
+}
+
+START_TEST(test_zext_pairs)
+{
+    Battery b;
+    ZextCase zc[N_ZEXT];
+
+    rv_start(_i);
+    bat_init(&b, false, 0, 0);
+    emit_zext_battery(&b, zc);
+    rv_load(&b.as);
+    for (size_t i = 0; i < N_VALUES; i++) {
+        uint64_t x = value_at(i);
+        bat_run(&b, x, 0);
+        for (int k = 0; k < N_ZEXT; k++) {
+            check_result(zc[k].addr, zc[k].ref(x), "slli/srli 32", zc[k].what,
+                         x, 0);
+        }
+    }
+    rv_asm_free(&b.as);
+}
+END_TEST
+
 /* ---- upper immediates ---- */
 
 START_TEST(test_lui_auipc)
@@ -838,6 +922,7 @@ int main(void)
     tcase_add_loop_test(tc, test_r_ops_registers, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_r_ops_constants, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_imm_ops, 0, 2 * RV_NCONFIGS);
+    tcase_add_loop_test(tc, test_zext_pairs, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_lui_auipc, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_li_sequences, 0, RV_NCONFIGS);
     suite_add_tcase(s, tc);
