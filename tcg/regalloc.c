@@ -634,7 +634,7 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
     tcg_record_insn_end(s, tcg_gen_offset(g));
     g_free(g->tb_temps);
     s->frame_size = g->frame_next;
-    if (g->code_ptr > g->code_end) {
+    if (g->code_ptr > g->code_end || !tcg_out_cold_paths(g)) {
         return -1;
     }
     return g->code_ptr - g->code_start;

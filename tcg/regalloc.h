@@ -34,6 +34,8 @@ typedef struct TCGOpConstraints {
 } TCGOpConstraints;
 
 /* Code generation state for one block. */
+#define TCG_MAX_COLD_PATHS 64
+
 typedef struct TCGGen {
     TCGContext *s;
     TranslationBlock *tb;
@@ -47,6 +49,15 @@ typedef struct TCGGen {
     uint32_t *tb_temps;  /* indexes of the block's TB temps */
     uint32_t nb_tb_temps;
     bool overflow;
+    /* Cold paths (guest fault calls) the backend places after the block's
+     * code, so the hot path falls through its checks. */
+    struct TCGColdPath {
+        uint32_t jcc_off; /* rel32 of the jump to patch */
+        uint32_t ret_off; /* where the check was: the fault's host pc */
+        int reg;          /* guest address register */
+        const void *helper;
+    } cold[TCG_MAX_COLD_PATHS];
+    uint32_t nb_cold;
 } TCGGen;
 
 static inline uintptr_t tcg_gen_rx(const TCGGen *g, const uint8_t *rw)
@@ -62,6 +73,9 @@ static inline uint32_t tcg_gen_offset(const TCGGen *g)
 /* Generate code for all ops of g->s; returns bytes used or -1 when the
  * buffer is too small. Used by the native backend's gen_code. */
 ptrdiff_t tcg_regalloc_gen_code(TCGGen *g);
+/* Backend: emit g->cold after the block's last op; false when the code
+ * buffer is too small. */
+bool tcg_out_cold_paths(TCGGen *g);
 
 /* Record a use of label l at code offset `where` (patched on binding). */
 void tcg_label_add_reloc(TCGGen *g, uint32_t label, uint32_t where);

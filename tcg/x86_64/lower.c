@@ -585,6 +585,53 @@ static void out_fault_call(TCGGen *g, int addr, const void *helper)
     tcg_out_call(g, helper);
 }
 
+/*
+ * When the flags say so (cc), call the fault helper for addr. The call is
+ * a cold path after the block (tcg_out_cold_paths), so the hot path is one
+ * not-taken jump; past TCG_MAX_COLD_PATHS per block it is inline.
+ */
+static void out_fault_if(TCGGen *g, int cc, int addr, const void *helper)
+{
+    if (g->nb_cold < TCG_MAX_COLD_PATHS) {
+        struct TCGColdPath *c = &g->cold[g->nb_cold++];
+        x86_out8(g, 0x0f);
+        x86_out8(g, (uint8_t)(0x80 + cc));
+        c->jcc_off = tcg_gen_offset(g);
+        x86_out32(g, 0);
+        c->ret_off = tcg_gen_offset(g);
+        c->reg = addr;
+        c->helper = helper;
+        return;
+    }
+    uint8_t *ok = x86_out_jcc_short(g, cc ^ 1);
+    out_fault_call(g, addr, helper);
+    x86_patch_short(g, ok);
+}
+
+/* Longest cold path: two movs, lea rip, movabs + indirect call. */
+#define COLD_PATH_MAX_BYTES 32
+
+bool tcg_out_cold_paths(TCGGen *g)
+{
+    for (uint32_t i = 0; i < g->nb_cold; i++) {
+        const struct TCGColdPath *c = &g->cold[i];
+        if (g->code_ptr + COLD_PATH_MAX_BYTES > g->code_end) {
+            return false;
+        }
+        uint32_t here = tcg_gen_offset(g);
+        uint32_t rel = here - (c->jcc_off + 4);
+        memcpy(g->code_start + c->jcc_off, &rel, 4);
+        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RSI, c->reg);
+        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RDI, TCG_AREG0);
+        /* The helper's "return address" is the check's own place, inside
+         * its guest instruction's code, for the state restore. */
+        int32_t disp = (int32_t)c->ret_off - (int32_t)(tcg_gen_offset(g) + 7);
+        x86_out_modrm_sib(g, OPC_LEA | P_REXW, TCG_REG_RDX, -1, -1, disp);
+        tcg_out_call(g, c->helper);
+    }
+    return true;
+}
+
 /* Addresses at or above 2^tcg_guest_addr_bits fault (exec.h), before any
  * host access is made. Also the first check of every guest access, so
  * the alignment check after it sees only in-range addresses. */
@@ -596,9 +643,7 @@ static void out_addr_check(TCGGen *g, int addr)
     }
     tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, addr);
     x86_out_shift_ri(g, SHIFT_SHR, TCG_REG_TMP, (int)bits, true);
-    uint8_t *ok = x86_out_jcc_short(g, JCC_JE);
-    out_fault_call(g, addr, (const void *)helper_addr_fault);
-    x86_patch_short(g, ok);
+    out_fault_if(g, JCC_JNE, addr, (const void *)helper_addr_fault);
 }
 
 static void out_align_check(TCGGen *g, int addr, MemOp mo)
@@ -609,10 +654,7 @@ static void out_align_check(TCGGen *g, int addr, MemOp mo)
     }
     x86_out_modrm(g, OPC_GRP3_Ev, EXT3_TEST, addr);
     x86_out32(g, mask);
-    uint8_t *ok = x86_out_jcc_short(g, JCC_JE);
-    /* Cold path; the helper restores state from the return address. */
-    out_fault_call(g, addr, (const void *)helper_unaligned);
-    x86_patch_short(g, ok);
+    out_fault_if(g, JCC_JNE, addr, (const void *)helper_unaligned);
 }
 
 static void out_qemu_ld(TCGGen *g, const TCGOp *op, const TCGArg *a)

@@ -776,6 +776,42 @@ START_TEST(test_fault_unaligned)
 }
 END_TEST
 
+/* Many checked accesses in one block before the misaligned one: the
+ * native backend moves its first 64 fault calls per block out of line
+ * and keeps the rest inline; the fault must restore the same state on
+ * either side of that limit. */
+static const unsigned many_counts[] = {0, 63, 64, 65, 150};
+#define NB_MANY_COUNTS (sizeof(many_counts) / sizeof(many_counts[0]))
+
+START_TEST(test_fault_unaligned_many)
+{
+    unsigned n = many_counts[_i >> 1];
+    ToyAsm as;
+
+    start(_i, 0);
+    toy_asm_init(&as, BASE);
+    toy_li64(&as, 2, DATA + 4);
+    for (unsigned k = 0; k < n; k++) {
+        emit_access(&as, TOY_OP_ldwa, 6, 2);
+    }
+    toy_li64(&as, 2, DATA + 2);
+    toy_li(&as, 3, 77);
+    ToyLabel bad = toy_label_here(&as);
+    emit_access(&as, TOY_OP_ldwa, 3, 2);
+    toy_li(&as, 4, 1);
+    toy_halt(&as);
+    load(&as);
+
+    assert_excp(run_at(BASE), EXCP_UNALIGNED);
+    ck_assert_msg(cpu->pc == toy_label_addr(&as, bad),
+                  "[%s] after %u accesses: pc 0x%" PRIx64, bk, n, cpu->pc);
+    ck_assert_uint_eq(cpu->parent.fault_addr, DATA + 2);
+    assert_reg(3, 77);
+    assert_reg(4, 0);
+    toy_asm_free(&as);
+}
+END_TEST
+
 /* Without MO_ALIGN, misaligned accesses just work. */
 START_TEST(test_unaligned_plain_access)
 {
@@ -1425,6 +1461,7 @@ int main(void)
     ADD(test_fault_load_store, 2);
     ADD(test_fault_in_chained_loop, 2);
     ADD(test_fault_unaligned, (int)(2 * NB_ALIGN_CASES));
+    ADD(test_fault_unaligned_many, (int)(2 * NB_MANY_COUNTS));
     ADD(test_unaligned_plain_access, 2);
     ADD(test_illegal_instruction, 2);
     ADD(test_helper_exceptions, 2);
