@@ -3,7 +3,8 @@
  * hardfloat.h): SSE2 is the x86-64 baseline; FMA3 also needs the OS to
  * save the AVX state. VEMU_HOST_FEATURES=none or "-hardfloat" turns the
  * fast path off, "-fma" only the fused multiply-add, so tests can run
- * the soft-float alone.
+ * the soft-float alone. So does a host MXCSR that is not the default
+ * at start-up (round to nearest, no FTZ/DAZ).
  */
 #include "target/hardfloat.h"
 
@@ -41,6 +42,14 @@ void hf_host_init(void)
             hf_host.fma = false;
         }
     }
+#if defined(__x86_64__)
+    /* The fast path assumes the default control bits (hardfloat.h). */
+    uint32_t mx;
+    __asm__ volatile("stmxcsr %0" : "=m"(mx));
+    if ((mx & ~0x3fu) != HF_MXCSR_DEFAULT) {
+        hf_host.on = false;
+    }
+#endif
     if (!hf_host.on) {
         hf_host.fma = false;
     }

@@ -142,6 +142,125 @@ static inline uint32_t hf_run(int op, int esz, uint64_t a, uint64_t b,
     return mx & 0x3f;
 }
 
+/*
+ * The cheaper path for HF_ADD..HF_SQRT, used when the host has FMA3:
+ * reading MXCSR costs several times the operation itself, so inexactness
+ * is found arithmetically instead, with error-free transformations that
+ * are exact in round-to-nearest: for a sum, r - x == y with |x| >= |y|
+ * (Fast2Sum); for a product x * y - r, a quotient x - r * y and a root
+ * x - r * r, computed with one fused multiply-add. These are exact only
+ * away from the bottom of the exponent range, so results below
+ * 2^(emin + p + 1), and dividends and radicands below 2^(emin + 2p + 1),
+ * are refused, as are NaN and infinite results and zero results that
+ * could be an underflow. What remains raises at most inexact.
+ *
+ * This relies on MXCSR's control bits being the default (vemu never
+ * changes them; hf_host_init() refuses anything else, and tests that
+ * call fesetround() restore round-to-nearest before running guest code).
+ *
+ * Returns -1 (use the soft-float), or whether the result is inexact.
+ */
+#define HF_QUICK(name, T, UT, fb, sfx)                                        \
+    static inline int name(int op, uint64_t a, uint64_t b, uint64_t *res)     \
+    {                                                                         \
+        const UT sign = (UT)1 << (8 * sizeof(T) - 1);                         \
+        const UT inf = (UT)((UT)~sign >> (fb)) << (fb);                       \
+        const UT p = (fb) + 1;                                                \
+        UT ua = (UT)a, ub = (UT)b, ur, mr;                                    \
+        UT ma = ua & ~sign, mb = ub & ~sign;                                  \
+        T x, y, r, t;                                                         \
+        int inexact;                                                          \
+                                                                              \
+        if (op == HF_SUB) {                                                   \
+            ub ^= sign;                                                       \
+        }                                                                     \
+        memcpy(&x, &ua, sizeof(T));                                           \
+        memcpy(&y, &ub, sizeof(T));                                           \
+        r = x;                                                                \
+        switch (op) {                                                         \
+        case HF_ADD:                                                          \
+        case HF_SUB:                                                          \
+            __asm__("add" sfx " %1, %0" : "+x"(r) : "x"(y));                  \
+            break;                                                            \
+        case HF_MUL:                                                          \
+            __asm__("mul" sfx " %1, %0" : "+x"(r) : "x"(y));                  \
+            break;                                                            \
+        case HF_DIV:                                                          \
+            __asm__("div" sfx " %1, %0" : "+x"(r) : "x"(y));                  \
+            break;                                                            \
+        default:                                                              \
+            __asm__("sqrt" sfx " %0, %0" : "+x"(r));                          \
+            break;                                                            \
+        }                                                                     \
+        memcpy(&ur, &r, sizeof(T));                                           \
+        mr = ur & ~sign;                                                      \
+        *res = ur;                                                            \
+        if (mr == 0) {                                                        \
+            /* a zero sum is exact; else only a zero operand gives one */    \
+            return op <= HF_SUB || ma == 0 || (op == HF_MUL && mb == 0)       \
+                       ? 0                                                    \
+                       : -1;                                                  \
+        }                                                                     \
+        if (mr >= inf || (mr >> (fb)) < (op <= HF_SUB ? 2 : p + 2)) {         \
+            return -1;                                                        \
+        }                                                                     \
+        switch (op) {                                                         \
+        case HF_ADD:                                                          \
+        case HF_SUB:                                                          \
+            if (ma < mb) {                                                    \
+                t = x;                                                        \
+                x = y;                                                        \
+                y = t;                                                        \
+            }                                                                 \
+            t = r;                                                            \
+            __asm__("sub" sfx " %1, %0" : "+x"(t) : "x"(x));                  \
+            inexact = t != y;                                                 \
+            break;                                                            \
+        case HF_MUL:                                                          \
+            /* t = x * y - r */                                               \
+            t = -r;                                                           \
+            __asm__("vfmadd231" sfx " %2, %1, %0" : "+x"(t) : "x"(x), "x"(y)); \
+            inexact = t != 0;                                                 \
+            break;                                                            \
+        case HF_DIV:                                                          \
+            if ((ma >> (fb)) < 2 * p + 2) {                                   \
+                return -1;                                                    \
+            }                                                                 \
+            /* t = x - r * y */                                               \
+            t = x;                                                            \
+            r = -r;                                                           \
+            __asm__("vfmadd231" sfx " %2, %1, %0" : "+x"(t) : "x"(r), "x"(y)); \
+            inexact = t != 0;                                                 \
+            break;                                                            \
+        default:                                                              \
+            if ((ma >> (fb)) < 2 * p + 2) {                                   \
+                return -1;                                                    \
+            }                                                                 \
+            /* t = x - r * r */                                               \
+            t = x;                                                            \
+            y = -r;                                                           \
+            __asm__("vfmadd231" sfx " %2, %1, %0" : "+x"(t) : "x"(y), "x"(r)); \
+            inexact = t != 0;                                                 \
+            break;                                                            \
+        }                                                                     \
+        return inexact;                                                       \
+    }
+
+HF_QUICK(hf_quick_d, double, uint64_t, 52, "sd")
+HF_QUICK(hf_quick_s, float, uint32_t, 23, "ss")
+
+/* Whether hf_quick can do op. */
+static inline bool hf_quick_can(int op)
+{
+    return hf_host.on && hf_host.fma && op != HF_FMA;
+}
+
+static inline int hf_quick(int op, int esz, uint64_t a, uint64_t b,
+                           uint64_t *res)
+{
+    return esz == 3 ? hf_quick_d(op, a, b, res) : hf_quick_s(op, a, b, res);
+}
+
 #else
 
 static inline bool hf_can(int op)
@@ -156,6 +275,20 @@ static inline uint32_t hf_run(int op, int esz, uint64_t a, uint64_t b,
     (void)op, (void)esz, (void)a, (void)b, (void)c;
     *res = 0;
     return HF_FAIL;
+}
+
+static inline bool hf_quick_can(int op)
+{
+    (void)op;
+    return false;
+}
+
+static inline int hf_quick(int op, int esz, uint64_t a, uint64_t b,
+                           uint64_t *res)
+{
+    (void)op, (void)esz, (void)a, (void)b;
+    *res = 0;
+    return -1;
 }
 
 #endif

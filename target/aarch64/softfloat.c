@@ -112,20 +112,45 @@ static uint64_t invalid(A64FpSt *st, int esz)
  * came up (overflow, division by zero, invalid), or FZ is on and an
  * input was denormal. Any of those falls back to the soft-float, which
  * recomputes result and flags from scratch. FZ needs no other check and
- * DN matters only for NaN results.
+ * DN matters only for NaN results. hf_quick (no MXCSR access) refuses a
+ * superset of these cases.
  */
+static bool hf_denormal(int esz, uint64_t v)
+{
+    uint64_t mag = v & (fmask(esz) >> 1);
+
+    return mag != 0 && mag < 1ull << fmts[esz].f;
+}
+
 static bool hf_try(A64FpSt *st, int op, int esz, uint64_t a, uint64_t b,
                    uint64_t c, uint64_t *res)
 {
     uint32_t bad = HF_FAIL | HF_IE | HF_ZE | HF_OE | HF_UE;
     uint64_t r, mag, minnorm, inf;
     uint32_t mx;
+    int ix;
 
-    if (esz < 2 || (st->fpcr & (3u << FPCR_RMODE_SHIFT)) || !hf_can(op)) {
+    if (esz < 2 || (st->fpcr & (3u << FPCR_RMODE_SHIFT))) {
         return false;
     }
-    if (st->fpcr & FPCR_FZ) {
-        bad |= HF_DE;
+    if ((st->fpcr & FPCR_FZ) &&
+        (hf_denormal(esz, a) || hf_denormal(esz, b) ||
+         (op == HF_FMA && hf_denormal(esz, c)))) {
+        return false;
+    }
+    if (hf_quick_can(op)) {
+        ix = hf_quick(op, esz, a, b, &r);
+        if (ix < 0) {
+            return false;
+        }
+        if (ix) {
+            st->flags |= FPSR_IXC;
+        }
+        *res = r;
+        return true;
+    }
+    if (!hf_can(op)) {
+        return false;
     }
     mx = hf_run(op, esz, a, b, c, &r);
     if (mx & bad) {

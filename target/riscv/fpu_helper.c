@@ -595,7 +595,16 @@ static bool hf_try(int op, bool dbl, uint64_t x, uint64_t y, uint64_t z,
 {
     uint64_t r, mag;
     uint32_t mx;
+    int ix;
 
+    if (hf_quick_can(op)) {
+        /* refuses NaN, infinite and tiny results: only NX is left */
+        ix = hf_quick(op, dbl ? 3 : 2, x, y, res);
+        if (ix > 0) {
+            *flags |= FL_NX;
+        }
+        return ix >= 0;
+    }
     if (!hf_can(op)) {
         return false;
     }

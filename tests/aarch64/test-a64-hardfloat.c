@@ -45,31 +45,40 @@ static uint64_t run(int op, A64FpSt *st, int esz, uint64_t a, uint64_t b,
     }
 }
 
-/* Both paths on one operand set; prints and returns false on a
- * difference. */
+/* The fast path with FMA3 (hf_quick, and MXCSR for FMADD) and without
+ * (MXCSR for all, the soft-float for FMADD) against the soft-float
+ * alone on one operand set; prints and returns false on a difference. */
 static bool same(int op, int esz, uint32_t fpcr, uint64_t a, uint64_t b,
                  uint64_t c)
 {
     HfHost saved = hf_host;
-    A64FpSt fast = {fpcr, 0}, soft = {fpcr, 0};
-    uint64_t rf, rs;
+    A64FpSt soft = {fpcr, 0};
+    uint64_t rs;
+    bool ok = true;
 
-    rf = run(op, &fast, esz, a, b, c);
     hf_host.on = false;
     hf_host.fma = false;
     rs = run(op, &soft, esz, a, b, c);
-    hf_host = saved;
-    if (rf != rs || fast.flags != soft.flags) {
-        fprintf(stderr,
-                "%s esz %d fpcr %08x a %016llx b %016llx c %016llx: "
-                "fast %016llx flags %02x, soft %016llx flags %02x\n",
-                op_names[op], esz, fpcr, (unsigned long long)a,
-                (unsigned long long)b, (unsigned long long)c,
-                (unsigned long long)rf, fast.flags, (unsigned long long)rs,
-                soft.flags);
-        return false;
+    for (int k = 0; k < 2; k++) {
+        A64FpSt fast = {fpcr, 0};
+        uint64_t rf;
+        hf_host.on = saved.on;
+        hf_host.fma = saved.fma && k == 0;
+        rf = run(op, &fast, esz, a, b, c);
+        if (rf != rs || fast.flags != soft.flags) {
+            fprintf(stderr,
+                    "%s esz %d fpcr %08x fma %d a %016llx b %016llx "
+                    "c %016llx: fast %016llx flags %02x, soft %016llx "
+                    "flags %02x\n",
+                    op_names[op], esz, fpcr, hf_host.fma,
+                    (unsigned long long)a, (unsigned long long)b,
+                    (unsigned long long)c, (unsigned long long)rf,
+                    fast.flags, (unsigned long long)rs, soft.flags);
+            ok = false;
+        }
     }
-    return true;
+    hf_host = saved;
+    return ok;
 }
 
 /* Three quarters of the sets run under RMode = RN (where the fast path
@@ -207,29 +216,35 @@ START_TEST(test_engaged)
 }
 END_TEST
 
-/* A host rounding mode other than nearest (set by fesetround) must not
- * leak into guest results: the fast path declines. */
+/* A host rounding mode other than nearest must not leak into guest
+ * results: hf_host_init() refuses it, and the MXCSR path (FMADD)
+ * declines per operation. */
 START_TEST(test_host_rounding)
 {
+    HfHost saved = hf_host;
     TestRng r;
 
     trng_seed(&r, 99);
     fesetround(FE_UPWARD);
-    for (int i = 0; i < 20000; i++) {
-        int esz = 2 + (i & 1), op = (int)trng_below(&r, OP_COUNT);
+    hf_host_init();
+    ck_assert(!hf_host.on);
+    hf_host = saved;
+    for (int i = 0; i < 20000 && hf_host.fma; i++) {
+        int esz = 2 + (i & 1);
         A64FpSt st = {0, 0}, ref = {0, 0};
         uint64_t a = fpg_one(&r, esz), b = fpg_one(&r, esz);
-        uint64_t x = run(op, &st, esz, a, b, a);
-        HfHost saved = hf_host;
+        uint64_t x = run(OP_FMA, &st, esz, a, b, b);
         hf_host.on = false;
-        uint64_t y = run(op, &ref, esz, a, b, a);
+        uint64_t y = run(OP_FMA, &ref, esz, a, b, b);
         hf_host = saved;
         if (x != y || st.flags != ref.flags) {
             fesetround(FE_TONEAREST);
-            ck_abort_msg("host rounding leaked: %s", op_names[op]);
+            ck_abort_msg("host rounding leaked into fmadd");
         }
     }
     fesetround(FE_TONEAREST);
+    hf_host_init();
+    ck_assert_int_eq(hf_host.on, saved.on);
 }
 END_TEST
 
