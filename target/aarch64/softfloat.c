@@ -23,6 +23,7 @@
 #include "target/aarch64/softfloat.h"
 
 #include "target/aarch64/cpu.h"
+#include "target/hardfloat.h"
 
 typedef unsigned __int128 u128;
 
@@ -101,6 +102,71 @@ static uint64_t invalid(A64FpSt *st, int esz)
 {
     st->flags |= FPSR_IOC;
     return default_nan(esz);
+}
+
+/*
+ * The host fast path (hardfloat.h) for single and double precision under
+ * FPCR.RMode = RN: IEEE gives the Arm result unless the result is a NaN
+ * (propagation, DN), tiny or the smallest normal (Arm detects tininess
+ * before rounding, x86 after, and FZ flushes), a flag other than inexact
+ * came up (overflow, division by zero, invalid), or FZ is on and an
+ * input was denormal. Any of those falls back to the soft-float, which
+ * recomputes result and flags from scratch. FZ needs no other check and
+ * DN matters only for NaN results. hf_quick (no MXCSR access) refuses a
+ * superset of these cases.
+ */
+static bool hf_denormal(int esz, uint64_t v)
+{
+    uint64_t mag = v & (fmask(esz) >> 1);
+
+    return mag != 0 && mag < 1ull << fmts[esz].f;
+}
+
+static bool hf_try(A64FpSt *st, int op, int esz, uint64_t a, uint64_t b,
+                   uint64_t c, uint64_t *res)
+{
+    uint32_t bad = HF_FAIL | HF_IE | HF_ZE | HF_OE | HF_UE;
+    uint64_t r, mag, minnorm, inf;
+    uint32_t mx;
+    int ix;
+
+    if (esz < 2 || (st->fpcr & (3u << FPCR_RMODE_SHIFT))) {
+        return false;
+    }
+    if ((st->fpcr & FPCR_FZ) &&
+        (hf_denormal(esz, a) || hf_denormal(esz, b) ||
+         (op == HF_FMA && hf_denormal(esz, c)))) {
+        return false;
+    }
+    if (hf_quick_can(op)) {
+        ix = hf_quick(op, esz, a, b, &r);
+        if (ix < 0) {
+            return false;
+        }
+        if (ix) {
+            st->flags |= FPSR_IXC;
+        }
+        *res = r;
+        return true;
+    }
+    if (!hf_can(op)) {
+        return false;
+    }
+    mx = hf_run(op, esz, a, b, c, &r);
+    if (mx & bad) {
+        return false;
+    }
+    mag = r & (fmask(esz) >> 1);
+    minnorm = 1ull << fmts[esz].f;
+    inf = (fmask(esz) >> 1) & ~(minnorm - 1);
+    if (mag - 1 < minnorm || mag > inf) {
+        return false;
+    }
+    if (mx & HF_PE) {
+        st->flags |= FPSR_IXC;
+    }
+    *res = r;
+    return true;
 }
 
 /* Whether denormals of this format are flushed: FZ16 for half, except in
@@ -364,11 +430,21 @@ static uint64_t addsub(A64FpSt *st, int esz, uint64_t a, uint64_t b, bool sub)
 
 uint64_t a64f_add(A64FpSt *st, int esz, uint64_t a, uint64_t b)
 {
+    uint64_t hr;
+
+    if (hf_try(st, HF_ADD, esz, a, b, 0, &hr)) {
+        return hr;
+    }
     return addsub(st, esz, a, b, false);
 }
 
 uint64_t a64f_sub(A64FpSt *st, int esz, uint64_t a, uint64_t b)
 {
+    uint64_t hr;
+
+    if (hf_try(st, HF_SUB, esz, a, b, 0, &hr)) {
+        return hr;
+    }
     return addsub(st, esz, a, b, true);
 }
 
@@ -399,6 +475,11 @@ static uint64_t mul(A64FpSt *st, int esz, uint64_t a, uint64_t b, bool x)
 
 uint64_t a64f_mul(A64FpSt *st, int esz, uint64_t a, uint64_t b)
 {
+    uint64_t hr;
+
+    if (hf_try(st, HF_MUL, esz, a, b, 0, &hr)) {
+        return hr;
+    }
     return mul(st, esz, a, b, false);
 }
 
@@ -407,7 +488,7 @@ uint64_t a64f_mulx(A64FpSt *st, int esz, uint64_t a, uint64_t b)
     return mul(st, esz, a, b, true);
 }
 
-uint64_t a64f_div(A64FpSt *st, int esz, uint64_t a, uint64_t b)
+static uint64_t div_soft(A64FpSt *st, int esz, uint64_t a, uint64_t b)
 {
     Unp p = unpack(st, esz, a), q = unpack(st, esz, b);
     bool sign = p.sign ^ q.sign;
@@ -439,6 +520,16 @@ uint64_t a64f_div(A64FpSt *st, int esz, uint64_t a, uint64_t b)
     quo |= (n % q.sig) != 0;
     return round_pack(st, esz, sign, p.exp - k - q.exp, quo, a64f_rmode(st),
                       false);
+}
+
+uint64_t a64f_div(A64FpSt *st, int esz, uint64_t a, uint64_t b)
+{
+    uint64_t hr;
+
+    if (hf_try(st, HF_DIV, esz, a, b, 0, &hr)) {
+        return hr;
+    }
+    return div_soft(st, esz, a, b);
 }
 
 /* FPCompare's ordering of two non-NaN operands: -1, 0 or 1. */
@@ -544,8 +635,8 @@ static bool inf_times_zero(const Unp *x, const Unp *y)
            (x->cls == C_ZERO && y->cls == C_INF);
 }
 
-uint64_t a64f_muladd(A64FpSt *st, int esz, uint64_t addend, uint64_t n,
-                     uint64_t m)
+static uint64_t muladd_soft(A64FpSt *st, int esz, uint64_t addend,
+                            uint64_t n, uint64_t m)
 {
     Unp a = unpack(st, esz, addend), x = unpack(st, esz, n),
         y = unpack(st, esz, m);
@@ -562,6 +653,17 @@ uint64_t a64f_muladd(A64FpSt *st, int esz, uint64_t addend, uint64_t n,
         return invalid(st, esz);
     }
     return muladd_num(st, esz, &a, &x, &y, 0);
+}
+
+uint64_t a64f_muladd(A64FpSt *st, int esz, uint64_t addend, uint64_t n,
+                     uint64_t m)
+{
+    uint64_t hr;
+
+    if (hf_try(st, HF_FMA, esz, n, m, addend, &hr)) {
+        return hr;
+    }
+    return muladd_soft(st, esz, addend, n, m);
 }
 
 /* FPRecipStepFused (k = 2, adj = 0) and FPRSqrtStepFused (k = 3,
@@ -600,7 +702,7 @@ uint64_t a64f_rsqrts(A64FpSt *st, int esz, uint64_t n, uint64_t m)
     return step(st, esz, n, m, 3, -1);
 }
 
-uint64_t a64f_sqrt(A64FpSt *st, int esz, uint64_t a)
+static uint64_t sqrt_soft(A64FpSt *st, int esz, uint64_t a)
 {
     Unp x = unpack(st, esz, a);
     uint64_t root = 0;
@@ -635,6 +737,16 @@ uint64_t a64f_sqrt(A64FpSt *st, int esz, uint64_t a)
     return round_pack(st, esz, false, (x.exp - sh) / 2 - 1,
                       (u128)root << 1 | ((u128)root * root != n),
                       a64f_rmode(st), false);
+}
+
+uint64_t a64f_sqrt(A64FpSt *st, int esz, uint64_t a)
+{
+    uint64_t hr;
+
+    if (hf_try(st, HF_SQRT, esz, a, 0, 0, &hr)) {
+        return hr;
+    }
+    return sqrt_soft(st, esz, a);
 }
 
 uint32_t a64f_compare(A64FpSt *st, int esz, uint64_t a, uint64_t b,

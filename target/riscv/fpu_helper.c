@@ -28,6 +28,7 @@
 
 #include "target/riscv/cpu.h"
 #include "target/riscv/fpu.h"
+#include "target/hardfloat.h"
 
 typedef unsigned __int128 u128;
 
@@ -581,6 +582,64 @@ static uint64_t box_s(uint64_t v)
     return 0xffffffff00000000ull | (uint32_t)v;
 }
 
+/* ---- the host fast path (hardfloat.h) ----
+ *
+ * In RNE the host computes the IEEE result, and x86 detects tininess
+ * after rounding and raises underflow only when inexact, as RISC-V does,
+ * so its flags map one to one. Only NaN results differ (the canonical NaN
+ * here, a propagated or negative default NaN there): they fall back to
+ * the soft-float, which recomputes result and flags. */
+
+static bool hf_try(int op, bool dbl, uint64_t x, uint64_t y, uint64_t z,
+                   uint32_t *flags, uint64_t *res)
+{
+    uint64_t r, mag;
+    uint32_t mx;
+    int ix;
+
+    if (hf_quick_can(op)) {
+        /* refuses NaN, infinite and tiny results: only NX is left */
+        ix = hf_quick(op, dbl ? 3 : 2, x, y, res);
+        if (ix > 0) {
+            *flags |= FL_NX;
+        }
+        return ix >= 0;
+    }
+    if (!hf_can(op)) {
+        return false;
+    }
+    mx = hf_run(op, dbl ? 3 : 2, x, y, z, &r);
+    if (mx & HF_FAIL) {
+        return false;
+    }
+    mag = dbl ? r & ~(1ull << 63) : r & 0x7fffffffu;
+    if (mag > (dbl ? 0x7ff0000000000000ull : 0x7f800000u)) {
+        return false;
+    }
+    *flags |= (mx & HF_PE ? FL_NX : 0) | (mx & HF_UE ? FL_UF : 0) |
+              (mx & HF_OE ? FL_OF : 0) | (mx & HF_ZE ? FL_DZ : 0);
+    *res = r;
+    return true;
+}
+
+static int hf_op(uint64_t op)
+{
+    switch (op) {
+    case FPOP_ADD:
+        return HF_ADD;
+    case FPOP_SUB:
+        return HF_SUB;
+    case FPOP_MUL:
+        return HF_MUL;
+    case FPOP_DIV:
+        return HF_DIV;
+    case FPOP_SQRT:
+        return HF_SQRT;
+    default:
+        return -1;
+    }
+}
+
 /* ---- the helpers ---- */
 
 static int resolve_rm(RISCVCPU *cpu, uint64_t rm)
@@ -607,6 +666,11 @@ static uint64_t helper_fp(CPUState *cs, uint64_t op, uint64_t x, uint64_t y,
         op != FPOP_FROM_L && op != FPOP_FROM_LU && op != FPOP_CVT_FMT) {
         x = unbox_s(x);
         y = unbox_s(y);
+    }
+    if (rm == RM_RNE && hf_op(op) >= 0 &&
+        hf_try(hf_op(op), dbl, x, y, 0, &flags, &res)) {
+        cpu->fflags |= flags;
+        return dbl ? res : box_s(res);
     }
     switch (op) {
     case FPOP_ADD:
@@ -701,6 +765,8 @@ static uint64_t helper_fma(CPUState *cs, uint64_t op, uint64_t x, uint64_t y,
     RISCVCPU *cpu = (RISCVCPU *)cs;
     bool dbl = op & FPOP_D;
     const FpFmt *f = dbl ? &fmt_d : &fmt_s;
+    uint64_t sbit = dbl ? 1ull << 63 : 1ull << 31;
+    int rm = resolve_rm(cpu, rm_arg);
     uint32_t flags = 0;
     uint64_t res;
 
@@ -710,10 +776,18 @@ static uint64_t helper_fma(CPUState *cs, uint64_t op, uint64_t x, uint64_t y,
         y = unbox_s(y);
         z = unbox_s(z);
     }
+    /* Negating an operand is exact; NaNs fall back anyway. */
+    if (rm == RM_RNE &&
+        hf_try(HF_FMA, dbl,
+               op == FPOP_FNMSUB || op == FPOP_FNMADD ? x ^ sbit : x, y,
+               op == FPOP_FMSUB || op == FPOP_FNMADD ? z ^ sbit : z, &flags,
+               &res)) {
+        cpu->fflags |= flags;
+        return dbl ? res : box_s(res);
+    }
     res = fp_fma(f, fp_unpack(f, x), fp_unpack(f, y), fp_unpack(f, z),
                  op == FPOP_FNMSUB || op == FPOP_FNMADD,
-                 op == FPOP_FMSUB || op == FPOP_FNMADD,
-                 resolve_rm(cpu, rm_arg), &flags);
+                 op == FPOP_FMSUB || op == FPOP_FNMADD, rm, &flags);
     cpu->fflags |= flags;
     return dbl ? res : box_s(res);
 }
