@@ -97,6 +97,15 @@ typedef struct DisasContext {
     uint32_t insn;     /* its encoding */
     uint64_t features; /* A64_FEAT_* of the CPU model */
     bool ended;        /* the block's exit has been emitted */
+    /*
+     * The operands of the SUBS/CMP translated last, while the next
+     * instruction is being translated (see gen_cmp_fused): cmp_a and
+     * cmp_b are copies taken before the SUBS wrote its destination.
+     */
+    bool cmp_valid;
+    bool cmp_sf;
+    uint64_t cmp_pc;
+    TCGv cmp_a, cmp_b;
 } DisasContext;
 
 /* True when the CPU model has feature f (A64_FEAT_*): a trans_ for an
@@ -308,13 +317,104 @@ static void gen_adc_cc(DisasContext *ctx, bool sf, TCGv dest, TCGv a, TCGv b,
     }
 }
 
-/* dest = a - b with NZCV (C = no borrow), as a + ~b + 1. */
+/*
+ * dest = a - b with NZCV, as gen_adc_cc(a, ~b, 1) would set them but
+ * with C (no borrow) as one unsigned compare instead of a carry chain:
+ * a - b borrows exactly when a < b (unsigned). V: a and b differ in sign
+ * and the result's sign differs from a's. Same dest rules as gen_adc_cc.
+ */
 static void gen_sub_cc(DisasContext *ctx, bool sf, TCGv dest, TCGv a, TCGv b)
 {
-    TCGv nb = temp_new(ctx);
+    TCGContext *s = ctx->s;
+    TCGType I64 = TCG_TYPE_I64;
+    TCGv res = temp_new(ctx), x = temp_new(ctx), t = temp_new(ctx);
 
-    tcg_gen_not(ctx->s, TCG_TYPE_I64, nb, b);
-    gen_adc_cc(ctx, sf, dest, a, nb, true, const64(ctx, 1));
+    if (!sf) {
+        TCGv a32 = temp_new(ctx), b32 = temp_new(ctx);
+        tcg_gen_ext32u(s, I64, a32, a);
+        tcg_gen_ext32u(s, I64, b32, b);
+        a = a32;
+        b = b32;
+    }
+    tcg_gen_sub(s, I64, res, a, b);
+    tcg_gen_setcond(s, I64, TCG_COND_GEU, cpu_cf, a, b);
+    tcg_gen_xor(s, I64, x, a, b);
+    tcg_gen_xor(s, I64, t, a, res);
+    if (sf) {
+        tcg_gen_and(s, I64, cpu_vf, x, t);
+        tcg_gen_mov(s, I64, cpu_nf, res);
+        tcg_gen_mov(s, I64, cpu_zf, res);
+    } else {
+        /* Bit 31 of the 32-bit V word up to bit 63 of vf. */
+        tcg_gen_and(s, I64, x, x, t);
+        tcg_gen_shli(s, I64, cpu_vf, x, 32);
+        tcg_gen_ext32s(s, I64, cpu_nf, res);
+        tcg_gen_ext32u(s, I64, cpu_zf, res);
+    }
+    tcg_gen_mov(s, I64, dest, res);
+}
+
+/*
+ * SUBS/CMP (not CCMP, whose flags are conditional): gen_sub_cc, with its
+ * operands remembered so that a condition tested by the next instruction
+ * (B.cond, CSEL and friends) can compare them directly, one host
+ * compare-and-branch or setcc, instead of recombining the flag words.
+ */
+static void gen_subs_cc(DisasContext *ctx, bool sf, TCGv dest, TCGv a, TCGv b)
+{
+    TCGv ca = temp_new(ctx), cb = temp_new(ctx);
+
+    /* Copies: dest may be a or b. */
+    tcg_gen_mov(ctx->s, TCG_TYPE_I64, ca, a);
+    tcg_gen_mov(ctx->s, TCG_TYPE_I64, cb, b);
+    gen_sub_cc(ctx, sf, dest, ca, cb);
+    ctx->cmp_valid = true;
+    ctx->cmp_sf = sf;
+    ctx->cmp_pc = ctx->pc;
+    ctx->cmp_a = ca;
+    ctx->cmp_b = cb;
+}
+
+/*
+ * Condition cond (< 14) as "c1 tcond c2" on the operands of a SUBS that
+ * is the instruction just before this one, for the conditions that need
+ * more than one flag word (C, and the HI/LS/GE/LT/GT/LE combinations):
+ * for r = a - b, C is a >= b unsigned, HI a > b unsigned, GE (N == V)
+ * a >= b signed and GT a > b signed, at the operation's width. False
+ * when there is no such SUBS or the condition reads a single N or Z
+ * word anyway.
+ */
+static bool gen_cmp_fused(DisasContext *ctx, int cond, TCGCond *tcond,
+                          TCGv *c1, TCGv *c2)
+{
+    static const TCGCond conds[8] = {
+        [1] = TCG_COND_GEU, [4] = TCG_COND_GTU, [5] = TCG_COND_GE,
+        [6] = TCG_COND_GT,
+    };
+    TCGCond c;
+
+    if (!ctx->cmp_valid || ctx->cmp_pc + 4 != ctx->pc || cond >= 14 ||
+        conds[cond >> 1] == TCG_COND_NEVER) {
+        return false;
+    }
+    c = conds[cond >> 1];
+    *c1 = ctx->cmp_a;
+    *c2 = ctx->cmp_b;
+    if (!ctx->cmp_sf) {
+        TCGv a32 = temp_new(ctx), b32 = temp_new(ctx);
+        bool sign = c == TCG_COND_GE || c == TCG_COND_GT;
+        if (sign) {
+            tcg_gen_ext32s(ctx->s, TCG_TYPE_I64, a32, *c1);
+            tcg_gen_ext32s(ctx->s, TCG_TYPE_I64, b32, *c2);
+        } else {
+            tcg_gen_ext32u(ctx->s, TCG_TYPE_I64, a32, *c1);
+            tcg_gen_ext32u(ctx->s, TCG_TYPE_I64, b32, *c2);
+        }
+        *c1 = a32;
+        *c2 = b32;
+    }
+    *tcond = (cond & 1) ? tcg_invert_cond(c) : c;
+    return true;
 }
 
 static void gen_add_cc(DisasContext *ctx, bool sf, TCGv dest, TCGv a, TCGv b)
@@ -365,7 +465,13 @@ static TCGv gen_cond_value(DisasContext *ctx, int cond)
     TCGContext *s = ctx->s;
     TCGv r = temp_new(ctx), t = temp_new(ctx);
     TCGType I64 = TCG_TYPE_I64;
+    TCGCond tc;
+    TCGv c1, c2;
 
+    if (gen_cmp_fused(ctx, cond, &tc, &c1, &c2)) {
+        tcg_gen_setcond(s, I64, tc, r, c1, c2);
+        return r;
+    }
     switch (cond >> 1) {
     case 0: /* EQ: Z */
         tcg_gen_setcondi(s, I64, TCG_COND_EQ, r, cpu_zf, 0);
@@ -406,9 +512,15 @@ static TCGv gen_cond_value(DisasContext *ctx, int cond)
 static void gen_brcond_cc(DisasContext *ctx, int cond, uint32_t label)
 {
     TCGContext *s = ctx->s;
+    TCGCond tc;
+    TCGv c1, c2;
 
     if (cond >= 14) {
         tcg_gen_br(s, label);
+        return;
+    }
+    if (gen_cmp_fused(ctx, cond, &tc, &c1, &c2)) {
+        tcg_gen_brcond(s, TCG_TYPE_I64, tc, c1, c2, label);
         return;
     }
     /* The common ones test a flag word directly. */

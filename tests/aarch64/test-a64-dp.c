@@ -1671,6 +1671,161 @@ START_TEST(test_chains)
 }
 END_TEST
 
+/*
+ * SUBS/CMP immediately followed by an instruction that tests a condition
+ * (B.cond, CSEL, CSINC, CCMP): the translator compares the SUBS operands
+ * directly for such a pair instead of reading the flag words, so every
+ * condition is checked on both widths, with the destination aliasing
+ * either source, and the flags and the result are checked as well.
+ */
+START_TEST(test_cmp_fused)
+{
+    static const char *const subs[] = {
+        "subs %c1, %c1, %c2", "cmp %c1, %c2", "subs %c2, %c1, %c2",
+        "subs %c5, %c1, %c2, lsl #1", "cmp %c1, #0", "cmp %c1, #1",
+        "subs %c1, %c1, #4095", "cmp %c1, #1, lsl #12", "cmp x1, w2, sxtw",
+    };
+    static const char *const uses[4] = {
+        "b.%s .+8", "csel %c0, %c3, %c4, %s", "csinc %c0, %c3, %c4, %s",
+        "ccmp %c3, %c3, #0, %s",
+    };
+    enum { NS = sizeof(subs) / sizeof(subs[0]) };
+    Batch *b = batch_new();
+    size_t k = 0;
+
+    a64_start(_i);
+    rng_state = 0xf00d;
+    for (int sf = 0; sf < 2; sf++) {
+        for (int f = 0; f < NS; f++) {
+            for (int u = 0; u < 4; u++) {
+                for (int cond = 0; cond < 16; cond++) {
+                    char line[LINE_MAX], *o = line;
+                    char w = sf ? 'x' : 'w';
+                    if (f == NS - 1 && !sf) {
+                        continue;
+                    }
+                    for (const char *p = subs[f]; *p; p++) {
+                        if (p[0] == '%' && p[1] == 'c') {
+                            *o++ = w;
+                            p++;
+                        } else {
+                            *o++ = *p;
+                        }
+                    }
+                    *o = 0;
+                    batch_add(b, "%s", line);
+                    o = line;
+                    for (const char *p = uses[u]; *p; p++) {
+                        if (p[0] == '%' && p[1] == 'c') {
+                            *o++ = w;
+                            p++;
+                        } else if (p[0] == '%' && p[1] == 's') {
+                            o += sprintf(o, "%s", a64_cond_names[cond]);
+                            p++;
+                        } else {
+                            *o++ = *p;
+                        }
+                    }
+                    *o = 0;
+                    batch_add(b, "%s", line);
+                }
+            }
+        }
+    }
+    batch_assemble(b);
+    for (int sf = 0; sf < 2; sf++) {
+        for (int f = 0; f < NS; f++) {
+            for (int u = 0; u < 4; u++) {
+                for (int cond = 0; cond < 16; cond++) {
+                    uint32_t code[4] = {0, 0, SVC0, SVC0};
+                    char what[2 * LINE_MAX + 8];
+                    if (f == NS - 1 && !sf) {
+                        continue;
+                    }
+                    code[0] = b->words[k];
+                    code[1] = b->words[k + 1];
+                    snprintf(what, sizeof(what), "%s; %s", b->lines[k],
+                             b->lines[k + 1]);
+                    k += 2;
+                    a64_poke(A64_CODE, code, sizeof(code));
+                    for (size_t v = 0; v < 24; v++) {
+                        static const uint64_t imms[] = {0, 1, 4095, 4096};
+                        uint64_t x = vec(v), y = vec(v * 7 + 3), opb, r;
+                        uint64_t c3 = 0x3333, c4 = 0x4444;
+                        uint32_t nzcv, want_nzcv;
+                        int e, d;
+                        bool holds;
+                        if (v & 1) {
+                            y = x + (rnd() % 3) - 1; /* near-equal pairs */
+                        }
+                        if (f == 3) {
+                            opb = y << 1;
+                        } else if (f == NS - 1) {
+                            opb = (uint64_t)(int64_t)(int32_t)y;
+                        } else if (f >= 4) {
+                            opb = imms[f - 4];
+                            if (v & 2) {
+                                x = opb + (rnd() % 5) - 2;
+                                x |= (v & 4) ? 0xffffffff00000000ull : 0;
+                            }
+                        } else {
+                            opb = y;
+                        }
+                        r = ref_adc(sf, x, ~opb, 1, &nzcv);
+                        holds = a64_cond_holds(cond, nzcv);
+                        a64_cpu->xregs[0] = GARBAGE;
+                        a64_cpu->xregs[1] = x;
+                        a64_cpu->xregs[2] = y;
+                        a64_cpu->xregs[3] = c3;
+                        a64_cpu->xregs[4] = c4;
+                        a64_cpu->xregs[5] = GARBAGE;
+                        a64_set_nzcv(cond ^ 5);
+                        a64_cpu->pc = A64_CODE;
+                        e = cpu_exec(&a64_cpu->parent);
+                        want_nzcv = nzcv;
+                        if (u == 0) {
+                            uint64_t at = A64_CODE + (holds ? 12 : 8);
+                            ck_assert_msg(e == EXCP_A64_SVC &&
+                                              a64_cpu->pc == at,
+                                          "[%s] %s (x1=%#" PRIx64
+                                          " x2=%#" PRIx64 "): pc %#" PRIx64
+                                          ", expected %#" PRIx64,
+                                          a64_config_name(), what, x, y,
+                                          a64_cpu->pc, at);
+                        } else {
+                            ck_assert_msg(e == EXCP_A64_SVC &&
+                                              a64_cpu->pc == A64_CODE + 8,
+                                          "[%s] %s: stopped at %#" PRIx64,
+                                          a64_config_name(), what,
+                                          a64_cpu->pc);
+                        }
+                        if (u == 1) {
+                            check_x0(holds ? c3 : c4, what, x, y);
+                        } else if (u == 2) {
+                            check_x0(holds ? c3 : c4 + 1, what, x, y);
+                        } else if (u == 3) {
+                            want_nzcv = holds ? 6 : 0;
+                        }
+                        check_nzcv(want_nzcv, what, x, y);
+                        /* The SUBS destination: x1, none, x2, x5, ... */
+                        d = f == 0 || f == 6 ? 1 : f == 2 ? 2 : f == 3 ? 5 : -1;
+                        if (d >= 0) {
+                            ck_assert_msg(a64_cpu->xregs[d] == r,
+                                          "[%s] %s (x1=%#" PRIx64
+                                          " x2=%#" PRIx64 "): x%d = %#" PRIx64
+                                          ", expected %#" PRIx64,
+                                          a64_config_name(), what, x, y, d,
+                                          a64_cpu->xregs[d], r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    free(b);
+}
+END_TEST
+
 /* ---- other unallocated encodings of the two groups ---- */
 
 START_TEST(test_unallocated)
@@ -1691,7 +1846,8 @@ int main(void)
         test_bitfield,   test_extr,   test_logic_reg,  test_addsub_reg,
         test_addsub_ext, test_adc,    test_flagm,      test_ccmp,
         test_csel,       test_onesrc, test_div,        test_shiftv,
-        test_crc32,      test_mul,    test_chains,     test_unallocated,
+        test_crc32,      test_mul,    test_chains,     test_cmp_fused,
+        test_unallocated,
     };
 
     return a64_run_suite("aarch64-dp", tests, sizeof(tests) / sizeof(tests[0]),

@@ -374,6 +374,10 @@ START_TEST(test_faults)
         {"cas x0, x3, [x1]", 0, true},
         {"caspal x2, x3, x4, x5, [x1]", 0, true},
         {"stxp w0, x3, x3, [x1]", 0, true},
+        {"ldp w0, w3, [x1, #-4]", 0, true},
+        {"ldp w0, w3, [x1], #8", -4, true},
+        {"ldp w0, w3, [x1, #-8]!", 4, true},
+        {"stp w0, w3, [x1, #-4]!", 0, false},
     };
     a64_start(_i);
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -469,6 +473,27 @@ START_TEST(test_pairs)
     /* stp with its own base, writeback: the old base is stored */
     a64_run_asm("stp x1, x1, [x1, #16]!");
     ck_assert(a64_peek64(A64_DATA + 0x800 + 32) == A64_DATA + 0x800 + 16);
+    /*
+     * W pairs (one 8-byte access in the translation): the register
+     * order in memory, the upper halves dropped on store and zeroed on
+     * load, WZR, Rt == Rt2 (the second value wins), Rt == Rn (the loaded
+     * value wins over the writeback) and an unaligned address.
+     */
+    a64_cpu->xregs[1] = A64_DATA + 0x803;
+    a64_cpu->xregs[3] = 0xaaaaaaaa89abcdefull;
+    a64_cpu->xregs[4] = 0xbbbbbbbb01234567ull;
+    a64_run_asm("stp w3, w4, [x1]\nstp w4, wzr, [x1, #8]\nstp wzr, w3, [x1, #16]");
+    ck_assert(a64_peek64(A64_DATA + 0x803) == 0x0123456789abcdefull);
+    ck_assert(a64_peek64(A64_DATA + 0x80b) == 0x0000000001234567ull);
+    ck_assert(a64_peek64(A64_DATA + 0x813) == 0x89abcdef00000000ull);
+    a64_cpu->xregs[5] = a64_cpu->xregs[6] = GARBAGE;
+    a64_run_asm("ldp w5, w6, [x1]\nldp w3, w3, [x1, #8]");
+    a64_assert_x(5, 0x89abcdef, "ldp w: first");
+    a64_assert_x(6, 0x01234567, "ldp w: second");
+    a64_assert_x(3, 0, "ldp w3, w3: the second value");
+    a64_run_asm("ldp w4, w1, [x1, #16]!");
+    a64_assert_x(4, 0, "ldp w rn == rt2: first");
+    a64_assert_x(1, 0x89abcdef, "ldp w rn == rt2: the loaded value");
 }
 END_TEST
 
