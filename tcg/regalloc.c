@@ -20,17 +20,6 @@
 
 #include <glib.h>
 
-static TCGRegSet regset_free(const TCGGen *g)
-{
-    TCGRegSet set = 0;
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if (!g->reg_to_temp[r] && !(g->reserved & (1u << r))) {
-            set |= 1u << r;
-        }
-    }
-    return set;
-}
-
 static int temp_base_reg(const TCGTemp *t)
 {
     return t->kind == TEMP_GLOBAL ? TCG_AREG0 : TCG_REG_CALL_STACK;
@@ -139,10 +128,9 @@ static void reg_free(TCGGen *g, int reg)
 static int reg_alloc(TCGGen *g, TCGRegSet want)
 {
     want &= ~g->reserved;
-    TCGRegSet fr = want & regset_free(g);
     for (size_t i = 0; i < G_N_ELEMENTS(tcg_target_alloc_order); i++) {
         int r = tcg_target_alloc_order[i];
-        if (fr & (1u << r)) {
+        if ((want & (1u << r)) && !g->reg_to_temp[r]) {
             return r;
         }
     }
@@ -443,8 +431,9 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
 
     kill_dead_inputs(g, op, nb_o, nb_i);
 
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if ((ct.clobbers & (1u << r)) && g->reg_to_temp[r]) {
+    for (TCGRegSet c = ct.clobbers; c; c &= c - 1) {
+        int r = __builtin_ctz(c);
+        if (g->reg_to_temp[r]) {
             temp_save(g, g->reg_to_temp[r]);
         }
     }
