@@ -7,71 +7,43 @@
 #include <assert.h>
 #include <string.h>
 
-void x86_out8(TCGGen *g, uint8_t v)
-{
-    *g->code_ptr++ = v;
-}
-
-void x86_out16(TCGGen *g, uint16_t v)
-{
-    memcpy(g->code_ptr, &v, 2);
-    g->code_ptr += 2;
-}
-
-void x86_out32(TCGGen *g, uint32_t v)
-{
-    memcpy(g->code_ptr, &v, 4);
-    g->code_ptr += 4;
-}
-
-void x86_out64(TCGGen *g, uint64_t v)
-{
-    memcpy(g->code_ptr, &v, 8);
-    g->code_ptr += 8;
-}
-
 void x86_out_opc(TCGGen *g, int opc, int r, int rm, int x)
 {
-    int rex = 0;
-    if (opc & P_LOCK) {
-        x86_out8(g, 0xf0);
+    /* Bytes go through a local pointer: stores through g->code_ptr would
+     * make the compiler reload it after each one. */
+    uint8_t *p = g->code_ptr;
+    if (opc & (P_LOCK | P_DATA16 | P_F3 | P_F2)) {
+        if (opc & P_LOCK) {
+            *p++ = 0xf0;
+        }
+        if (opc & P_DATA16) {
+            *p++ = 0x66;
+        }
+        if (opc & P_F3) {
+            *p++ = 0xf3;
+        } else if (opc & P_F2) {
+            *p++ = 0xf2;
+        }
     }
-    if (opc & P_DATA16) {
-        x86_out8(g, 0x66);
-    }
-    if (opc & P_F3) {
-        x86_out8(g, 0xf3);
-    } else if (opc & P_F2) {
-        x86_out8(g, 0xf2);
-    }
-    if (opc & P_REXW) {
-        rex |= 8;
-    }
-    if (r >= 8) {
-        rex |= 4;
-    }
-    if (x >= 8) {
-        rex |= 2;
-    }
-    if (rm >= 8) {
-        rex |= 1;
-    }
+    int rex = ((opc & P_REXW) ? 8 : 0) | (r >= 8 ? 4 : 0) | (x >= 8 ? 2 : 0) |
+              (rm >= 8 ? 1 : 0);
     /* SPL/BPL/SIL/DIL need a REX prefix to be byte registers at all. */
     if (((opc & P_REXB_R) && r >= 4) || ((opc & P_REXB_RM) && rm >= 4)) {
         rex |= 0x40;
     }
     if (rex) {
-        x86_out8(g, (uint8_t)(0x40 | rex));
+        *p++ = (uint8_t)(0x40 | rex);
     }
     if (opc & (P_EXT | P_EXT38 | P_EXT3A)) {
-        x86_out8(g, 0x0f);
+        *p++ = 0x0f;
         if (opc & P_EXT38) {
-            x86_out8(g, 0x38);
+            *p++ = 0x38;
         } else if (opc & P_EXT3A) {
-            x86_out8(g, 0x3a);
+            *p++ = 0x3a;
         }
     }
-    x86_out8(g, (uint8_t)opc);
+    *p++ = (uint8_t)opc;
+    g->code_ptr = p;
 }
 
 void x86_out_modrm(TCGGen *g, int opc, int r, int rm)

@@ -10,6 +10,8 @@
 
 #include "tcg/regalloc.h"
 
+#include <string.h>
+
 enum {
     P_EXT = 0x100,      /* 0x0f escape */
     P_EXT38 = 0x200,    /* 0x0f 0x38 escape */
@@ -131,10 +133,29 @@ enum {
     JCC_JG
 };
 
-void x86_out8(TCGGen *g, uint8_t v);
-void x86_out16(TCGGen *g, uint16_t v);
-void x86_out32(TCGGen *g, uint32_t v);
-void x86_out64(TCGGen *g, uint64_t v);
+/* Inline: they are the innermost step of every instruction emitted. */
+static inline void x86_out8(TCGGen *g, uint8_t v)
+{
+    *g->code_ptr++ = v;
+}
+
+static inline void x86_out16(TCGGen *g, uint16_t v)
+{
+    memcpy(g->code_ptr, &v, 2);
+    g->code_ptr += 2;
+}
+
+static inline void x86_out32(TCGGen *g, uint32_t v)
+{
+    memcpy(g->code_ptr, &v, 4);
+    g->code_ptr += 4;
+}
+
+static inline void x86_out64(TCGGen *g, uint64_t v)
+{
+    memcpy(g->code_ptr, &v, 8);
+    g->code_ptr += 8;
+}
 
 /* Prefixes and opcode bytes; r/rm/x are register numbers or -1. */
 void x86_out_opc(TCGGen *g, int opc, int r, int rm, int x);
