@@ -96,28 +96,37 @@ static TCGType temp_type(OptContext *c, TCGArg t)
     return c->s->temps[t].type;
 }
 
+/* The first look at t in this epoch: start from what its kind says. */
+static __attribute__((noinline)) TempInfo *ti_fresh(OptContext *c, TCGArg t)
+{
+    TempInfo *i = &c->info[t];
+    const TCGTemp *tt = &c->s->temps[t];
+    i->epoch = c->epoch;
+    i->prev_copy = i->next_copy = (uint32_t)t;
+    i->seq = 0;
+    if (tt->kind == TEMP_CONST) {
+        i->is_const = true;
+        i->val = tt->val;
+        i->z_mask = tt->val;
+    } else {
+        i->is_const = false;
+        i->val = 0;
+        i->z_mask = tcg_type_mask(tt->type);
+    }
+    return i;
+}
+
 /*
  * Facts about t, made current. The pointer is valid until the next
- * make_const (which may create a temp and grow the array).
+ * make_const (which may create a temp and grow the array). Inline: it is
+ * asked for every argument of every op.
  */
-static TempInfo *ti(OptContext *c, TCGArg t)
+static inline TempInfo *ti(OptContext *c, TCGArg t)
 {
     assert(t < c->info_cap && "optimizer: temp index out of range");
     TempInfo *i = &c->info[t];
-    if (i->epoch != c->epoch) {
-        const TCGTemp *tt = &c->s->temps[t];
-        i->epoch = c->epoch;
-        i->prev_copy = i->next_copy = (uint32_t)t;
-        i->seq = 0;
-        if (tt->kind == TEMP_CONST) {
-            i->is_const = true;
-            i->val = tt->val;
-            i->z_mask = tt->val;
-        } else {
-            i->is_const = false;
-            i->val = 0;
-            i->z_mask = tcg_type_mask(tt->type);
-        }
+    if (__builtin_expect(i->epoch != c->epoch, 0)) {
+        return ti_fresh(c, t);
     }
     return i;
 }
