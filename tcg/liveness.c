@@ -112,9 +112,11 @@ static bool removable(const TCGOp *op)
 
 void tcg_liveness(TCGContext *s)
 {
-    uint32_t *tb_temps = g_new(uint32_t, s->nb_temps + 1);
+    uint32_t *tb_temps = tcg_scratch(s, s->nb_temps + 1);
     uint32_t nb_tb = 0;
+    /* At the end of the block globals are live in memory, locals dead. */
     for (uint32_t i = s->nb_globals; i < s->nb_temps; i++) {
+        s->temps[i].state = TS_DEAD;
         if (s->temps[i].kind == TEMP_TB) {
             tb_temps[nb_tb++] = i;
         }
@@ -135,10 +137,6 @@ void tcg_liveness(TCGContext *s)
         ls.mem = g_new(uint64_t, ls.words);
     }
 
-    /* At the end of the block globals are live in memory, locals dead. */
-    for (uint32_t i = s->nb_globals; i < s->nb_temps; i++) {
-        s->temps[i].state = TS_DEAD;
-    }
     la_reset(&ls, TS_DEAD);
 
     for (int64_t i = (int64_t)s->nb_ops - 1; i >= 0; i--) {
@@ -229,5 +227,4 @@ void tcg_liveness(TCGContext *s)
         g_free(ls.dead);
         g_free(ls.mem);
     }
-    g_free(tb_temps);
 }

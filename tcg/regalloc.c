@@ -550,7 +550,7 @@ static void state_init(TCGGen *g)
     memset(g->reg_to_temp, 0, sizeof(g->reg_to_temp));
     g->reserved = TCG_TARGET_RESERVED;
     g->frame_next = 0;
-    g->tb_temps = g_new(uint32_t, s->nb_temps + 1);
+    g->tb_temps = tcg_scratch(s, s->nb_temps + 1);
     g->nb_tb_temps = 0;
     for (uint32_t i = 0; i < s->nb_temps; i++) {
         TCGTemp *t = &s->temps[i];
@@ -596,7 +596,6 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         if (g->code_ptr + TCG_MAX_OP_CODE > g->code_end) {
-            g_free(g->tb_temps);
             return -1;
         }
         switch (op->opc) {
@@ -621,7 +620,6 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
         }
     }
     tcg_record_insn_end(s, tcg_gen_offset(g));
-    g_free(g->tb_temps);
     s->frame_size = g->frame_next;
     if (g->code_ptr > g->code_end) {
         return -1;

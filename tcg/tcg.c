@@ -70,6 +70,7 @@ void tcg_context_free(TCGContext *s)
     g_free(s->labels);
     g_free(s->insn_end_off);
     g_free(s->insn_data);
+    g_free(s->scratch);
     memset(s, 0, sizeof(*s));
 }
 
@@ -90,6 +91,20 @@ void tcg_func_start(TCGContext *s)
             ct->used = 0;
         }
     }
+}
+
+uint32_t *tcg_scratch(TCGContext *s, uint32_t n)
+{
+    if (n > s->scratch_cap) {
+        uint32_t cap = s->scratch_cap ? s->scratch_cap : 256;
+        while (cap < n) {
+            cap *= 2;
+        }
+        g_free(s->scratch);
+        s->scratch = g_new(uint32_t, cap);
+        s->scratch_cap = cap;
+    }
+    return s->scratch;
 }
 
 uint32_t tcg_temp_new(TCGContext *s, TCGType type, TCGTempKind kind)

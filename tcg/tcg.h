@@ -270,6 +270,11 @@ typedef struct TCGContext {
     uint32_t *insn_end_off; /* host offset after each guest insn */
     uint64_t *insn_data;    /* TCG_INSN_START_WORDS per guest insn */
     intptr_t frame_size;    /* spill frame bytes used */
+
+    /* Scratch for the passes (one at a time): kept between blocks so
+     * that no pass allocates per block. */
+    uint32_t *scratch;
+    uint32_t scratch_cap;
 } TCGContext;
 
 /* Context lifetime. */
@@ -277,6 +282,8 @@ void tcg_context_init(TCGContext *s);
 void tcg_context_free(TCGContext *s);
 /* Start a new block: drops non-global temps, ops and labels. */
 void tcg_func_start(TCGContext *s);
+/* s->scratch with room for n entries; contents undefined. */
+uint32_t *tcg_scratch(TCGContext *s, uint32_t n);
 
 /* Temps. */
 uint32_t tcg_global_mem_new(TCGContext *s, TCGType type, intptr_t offset,
