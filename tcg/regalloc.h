@@ -71,7 +71,8 @@ void tcg_label_add_reloc(TCGGen *g, uint32_t label, uint32_t where);
  * their entries of tcg_out_op's args[] are meaningless. */
 void tcg_vec_temp_mem(const TCGGen *g, TCGArg idx, int *base, intptr_t *off);
 
-/* Provided by the backend. */
+/* Provided by the backend. tcg_target_constraints fills clobbers and the
+ * entries of the op's temp operands (outputs then inputs) only. */
 bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct);
 bool tcg_target_const_match(const TCGOp *op, int arg, uint64_t val);
 void tcg_out_mov(TCGGen *g, TCGType type, int dst, int src);

@@ -65,9 +65,12 @@ static void ct_in(TCGOpConstraints *ct, int k, TCGRegSet regs, bool imm)
 
 bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
 {
-    memset(ct, 0, sizeof(*ct));
-    for (int i = 0; i < TCG_MAX_OP_ARGS; i++) {
-        ct->args[i].alias = -1;
+    /* Only the temp operands' entries are read (the allocator's
+     * contract); the constant arguments' are left alone. */
+    int n = tcg_op_defs[op->opc].nb_oargs + tcg_op_defs[op->opc].nb_iargs;
+    ct->clobbers = 0;
+    for (int i = 0; i < n; i++) {
+        ct->args[i] = (TCGArgConstraint){.alias = -1};
     }
     switch (op->opc) {
     case INDEX_op_add:
