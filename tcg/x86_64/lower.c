@@ -70,7 +70,12 @@ bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
     int n = tcg_op_defs[op->opc].nb_oargs + tcg_op_defs[op->opc].nb_iargs;
     ct->clobbers = 0;
     for (int i = 0; i < n; i++) {
-        ct->args[i] = (TCGArgConstraint){.alias = -1};
+        /* Field by field: as one struct store GCC makes the loop a
+         * memset, expanded as rep stosq (slow to start for a few bytes). */
+        ct->args[i].regs = 0;
+        ct->args[i].alias = -1;
+        ct->args[i].newreg = false;
+        ct->args[i].imm = false;
     }
     switch (op->opc) {
     case INDEX_op_add:
