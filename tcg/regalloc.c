@@ -544,6 +544,22 @@ static void label_bind(TCGGen *g, uint32_t label)
     l->nb_relocs = 0;
 }
 
+/* Where each kind of temp starts a block. A table rather than a switch:
+ * every temp of every block passes here, in no predictable order of
+ * kinds, and the switch's mispredicted jumps were a visible share of the
+ * allocator's time. */
+static const struct {
+    TCGTempVal val_type;
+    int8_t reg;
+    bool mem_coherent, mem_allocated;
+} temp_start[] = {
+    [TEMP_EBB] = {TEMP_VAL_DEAD, -1, false, false},
+    [TEMP_TB] = {TEMP_VAL_DEAD, -1, false, false},
+    [TEMP_GLOBAL] = {TEMP_VAL_MEM, -1, true, true},
+    [TEMP_FIXED] = {TEMP_VAL_REG, TCG_AREG0, false, false},
+    [TEMP_CONST] = {TEMP_VAL_CONST, -1, false, false},
+};
+
 static void state_init(TCGGen *g)
 {
     TCGContext *s = g->s;
@@ -551,33 +567,18 @@ static void state_init(TCGGen *g)
     g->reserved = TCG_TARGET_RESERVED;
     g->frame_next = 0;
     g->tb_temps = tcg_scratch(s, s->nb_temps + 1);
-    g->nb_tb_temps = 0;
+    uint32_t n = 0;
     for (uint32_t i = 0; i < s->nb_temps; i++) {
         TCGTemp *t = &s->temps[i];
-        t->reg = -1;
-        t->mem_coherent = false;
-        switch (t->kind) {
-        case TEMP_GLOBAL:
-            t->val_type = TEMP_VAL_MEM;
-            t->mem_coherent = true;
-            t->mem_allocated = true;
-            break;
-        case TEMP_FIXED:
-            t->val_type = TEMP_VAL_REG;
-            t->reg = TCG_AREG0;
-            break;
-        case TEMP_CONST:
-            t->val_type = TEMP_VAL_CONST;
-            break;
-        case TEMP_TB:
-            g->tb_temps[g->nb_tb_temps++] = i;
-            /* fall through */
-        default:
-            t->val_type = TEMP_VAL_DEAD;
-            t->mem_allocated = false;
-            break;
-        }
+        TCGTempKind k = t->kind;
+        t->val_type = temp_start[k].val_type;
+        t->reg = temp_start[k].reg;
+        t->mem_coherent = temp_start[k].mem_coherent;
+        t->mem_allocated = temp_start[k].mem_allocated;
+        g->tb_temps[n] = i;
+        n += k == TEMP_TB;
     }
+    g->nb_tb_temps = n;
 }
 
 /* Largest code a single op may emit; checked before each op. */
