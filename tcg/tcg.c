@@ -42,6 +42,25 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elt)
     return p;
 }
 
+/* Room kept in front of ops[0] by tcg_func_start. */
+#define OPS_HEAD_ROOM 4
+
+/* Make room for n more ops after the last one. */
+static void ops_reserve(TCGContext *s, uint32_t n)
+{
+    uint32_t need = s->ops_head + s->nb_ops + n;
+    if (need > s->ops_cap) {
+        uint32_t cap = s->ops_cap ? s->ops_cap : 64;
+        while (cap < need) {
+            cap *= 2;
+        }
+        /* Slots are initialised when an op is emitted there. */
+        s->ops_base = g_renew(TCGOp, s->ops_base, cap);
+        s->ops_cap = cap;
+    }
+    s->ops = s->ops_base + s->ops_head;
+}
+
 void tcg_context_init(TCGContext *s)
 {
     memset(s, 0, sizeof(*s));
@@ -66,7 +85,7 @@ void tcg_context_free(TCGContext *s)
         g_free(ct);
     }
     g_free(s->temps);
-    g_free(s->ops);
+    g_free(s->ops_base);
     g_free(s->labels);
     g_free(s->insn_end_off);
     g_free(s->insn_data);
@@ -78,6 +97,8 @@ void tcg_func_start(TCGContext *s)
 {
     s->nb_temps = s->nb_globals;
     s->nb_ops = 0;
+    s->ops_head = OPS_HEAD_ROOM;
+    ops_reserve(s, 0);
     for (uint32_t i = 0; i < s->nb_labels; i++) {
         s->labels[i].nb_relocs = 0;
     }
@@ -221,7 +242,7 @@ static inline void op_init(TCGOp *op, TCGOpcode opc, TCGType type)
 
 TCGOp *tcg_emit_op(TCGContext *s, TCGOpcode opc, TCGType type)
 {
-    s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
+    ops_reserve(s, 1);
     TCGOp *op = &s->ops[s->nb_ops++];
     /* Only vector ops take v128, and they take nothing else: the integer
      * mov in particular would put a v128 in a host integer register. */
@@ -235,8 +256,16 @@ TCGOp *tcg_op_insert_before(TCGContext *s, uint32_t pos, TCGOpcode opc,
                             TCGType type)
 {
     assert(pos <= s->nb_ops);
-    s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
-    memmove(&s->ops[pos + 1], &s->ops[pos], (s->nb_ops - pos) * sizeof(TCGOp));
+    if (s->ops_head > 0 && pos <= s->nb_ops - pos) {
+        /* Move the ops before pos one slot towards the front. */
+        memmove(&s->ops[-1], &s->ops[0], pos * sizeof(TCGOp));
+        s->ops_head--;
+        s->ops--;
+    } else {
+        ops_reserve(s, 1);
+        memmove(&s->ops[pos + 1], &s->ops[pos],
+                (s->nb_ops - pos) * sizeof(TCGOp));
+    }
     s->nb_ops++;
     TCGOp *op = &s->ops[pos];
     op_init(op, opc, type);

@@ -252,8 +252,13 @@ typedef struct TCGContext {
     uint32_t nb_temps, temps_cap;
     uint32_t nb_globals; /* temps[0..nb_globals) survive tcg_func_start */
 
-    TCGOp *ops;
-    uint32_t nb_ops, ops_cap;
+    TCGOp *ops; /* ops_base + ops_head */
+    uint32_t nb_ops;
+    /* Slots before ops[0] (ops_head of them) let an insertion near the
+     * front move the few ops ahead of it instead of all that follow:
+     * every block gets two ops inserted at its start. */
+    TCGOp *ops_base;
+    uint32_t ops_head, ops_cap; /* cap counts from ops_base */
 
     TCGLabel *labels;
     uint32_t nb_labels, labels_cap;
