@@ -31,6 +31,10 @@ enum {
  * and store). Bits of indexes that are not TEMP_GLOBAL (env) are never
  * read: such temps are neither written nor tracked as inputs.
  */
+_Static_assert(TEMP_CONST > TEMP_FIXED && TEMP_GLOBAL < TEMP_FIXED &&
+                   TEMP_TB < TEMP_FIXED && TEMP_EBB < TEMP_FIXED,
+               "untracked kinds sort last");
+
 typedef struct LiveState {
     TCGContext *s;
     uint32_t nb_globals, words;
@@ -205,20 +209,26 @@ void tcg_liveness(TCGContext *s)
             la_sync(&ls, false);
         }
 
-        /* Inputs: last uses die here; all are live before. */
+        /* Inputs: last uses die here; all are live before. Every input
+         * is judged before any is revived, so a temp read twice dies at
+         * both; `tracked` remembers which the second walk revives. */
+        uint32_t tracked = 0;
         for (int k = nb_o; k < nb_o + nb_i; k++) {
-            const TCGTemp *t = &s->temps[op->args[k]];
-            if (t->kind == TEMP_CONST || t->kind == TEMP_FIXED) {
-                continue;
+            TCGArg a = op->args[k];
+            if (s->temps[a].kind >= TEMP_FIXED) {
+                continue; /* fixed and constant temps are not tracked */
             }
-            if (st_get(&ls, op->args[k]) & TS_DEAD) {
+            tracked |= 1u << k;
+            if (st_get(&ls, a) & TS_DEAD) {
                 life |= TCG_LIFE_DEAD(k);
             }
         }
-        for (int k = nb_o; k < nb_o + nb_i; k++) {
-            const TCGTemp *t = &s->temps[op->args[k]];
-            if (t->kind != TEMP_CONST && t->kind != TEMP_FIXED) {
-                st_set(&ls, op->args[k], st_get(&ls, op->args[k]) & ~TS_DEAD);
+        for (; tracked; tracked &= tracked - 1) {
+            TCGArg a = op->args[__builtin_ctz(tracked)];
+            if (a < ls.nb_globals) {
+                ls.dead[a / 64] &= ~(1ull << (a & 63));
+            } else {
+                s->temps[a].state &= ~TS_DEAD;
             }
         }
         op->life = life;
