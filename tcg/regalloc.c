@@ -20,6 +20,19 @@
 
 #include <glib.h>
 
+/* Every change of reg_to_temp goes through here, keeping `used` exact:
+ * the walks over registers at block ends and fault points then visit
+ * only the few registers that hold something. */
+static inline void reg_set(TCGGen *g, int r, TCGTemp *t)
+{
+    g->reg_to_temp[r] = t;
+    if (t) {
+        g->used |= 1u << r;
+    } else {
+        g->used &= ~(1u << r);
+    }
+}
+
 static int temp_base_reg(const TCGTemp *t)
 {
     return t->kind == TEMP_GLOBAL ? TCG_AREG0 : TCG_REG_CALL_STACK;
@@ -89,7 +102,7 @@ static void temp_dead(TCGGen *g, TCGTemp *t)
         return;
     }
     if (t->val_type == TEMP_VAL_REG) {
-        g->reg_to_temp[t->reg] = NULL;
+        reg_set(g, t->reg, NULL);
     }
     if (t->kind == TEMP_GLOBAL) {
         t->val_type = TEMP_VAL_MEM;
@@ -110,7 +123,7 @@ static void temp_save(TCGGen *g, TCGTemp *t)
     }
     if (t->val_type == TEMP_VAL_REG) {
         temp_sync(g, t);
-        g->reg_to_temp[t->reg] = NULL;
+        reg_set(g, t->reg, NULL);
         t->reg = -1;
         t->val_type = TEMP_VAL_MEM;
     }
@@ -175,8 +188,8 @@ static void temp_copy_to(TCGGen *g, TCGTemp *t, int reg)
  */
 static void sync_globals(TCGGen *g)
 {
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        TCGTemp *t = g->reg_to_temp[r];
+    for (TCGRegSet m = g->used; m; m &= m - 1) {
+        TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
         if (t && t->kind == TEMP_GLOBAL) {
             temp_sync(g, t);
         }
@@ -185,8 +198,8 @@ static void sync_globals(TCGGen *g)
 
 static void save_globals(TCGGen *g)
 {
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        TCGTemp *t = g->reg_to_temp[r];
+    for (TCGRegSet m = g->used; m; m &= m - 1) {
+        TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
         if (t && t->kind == TEMP_GLOBAL) {
             temp_save(g, t);
         }
@@ -212,9 +225,10 @@ static void bb_end(TCGGen *g)
         t->mem_coherent = true;
     }
     /* EBB temps end here; only those in registers hold anything. */
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if (g->reg_to_temp[r] && g->reg_to_temp[r]->kind == TEMP_EBB) {
-            temp_dead(g, g->reg_to_temp[r]);
+    for (TCGRegSet m = g->used; m; m &= m - 1) {
+        TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
+        if (t && t->kind == TEMP_EBB) {
+            temp_dead(g, t);
         }
     }
 }
@@ -243,12 +257,12 @@ static void apply_output_life(TCGGen *g, const TCGOp *op, int k, TCGTemp *t)
 static void set_output(TCGGen *g, TCGTemp *t, int reg)
 {
     if (t->val_type == TEMP_VAL_REG && t->reg != reg) {
-        g->reg_to_temp[t->reg] = NULL;
+        reg_set(g, t->reg, NULL);
     }
     t->val_type = TEMP_VAL_REG;
     t->reg = reg;
     t->mem_coherent = false;
-    g->reg_to_temp[reg] = t;
+    reg_set(g, reg, t);
 }
 
 static void kill_dead_inputs(TCGGen *g, const TCGOp *op, int nb_o, int nb_i)
@@ -283,13 +297,13 @@ static void reg_alloc_mov(TCGGen *g, const TCGOp *op)
             reg = ot->val_type == TEMP_VAL_REG && ot->reg != it->reg
                       ? ot->reg
                       : reg_alloc(g, TCG_TARGET_ALL_REGS & ~busy);
-            g->reg_to_temp[reg] = ot; /* pin while copying */
+            reg_set(g, reg, ot); /* pin while copying */
             temp_copy_to(g, it, reg);
         } else {
             reg = ot->val_type == TEMP_VAL_REG
                       ? ot->reg
                       : reg_alloc(g, TCG_TARGET_ALL_REGS);
-            g->reg_to_temp[reg] = ot;
+            reg_set(g, reg, ot);
             temp_copy_to(g, it, reg);
         }
         if (op->life & TCG_LIFE_DEAD(1)) {
@@ -323,9 +337,10 @@ static void reg_alloc_call(TCGGen *g, const TCGOp *op)
     kill_dead_inputs(g, op, nb_o, nb_i);
 
     /* Caller-saved registers do not survive the call. */
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if ((TCG_TARGET_CALL_CLOBBER & (1u << r)) && g->reg_to_temp[r]) {
-            temp_save(g, g->reg_to_temp[r]);
+    for (TCGRegSet m = g->used & TCG_TARGET_CALL_CLOBBER; m; m &= m - 1) {
+        TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
+        if (t) {
+            temp_save(g, t);
         }
     }
     if (!(info->flags & TCG_CALL_NO_READ_GLOBALS)) {
@@ -413,7 +428,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
             t->mem_coherent = t->val_type == TEMP_VAL_MEM;
             t->val_type = TEMP_VAL_REG;
             t->reg = reg;
-            g->reg_to_temp[reg] = t;
+            reg_set(g, reg, t);
         }
         i_alloc |= 1u << reg;
         args[k] = reg;
@@ -431,7 +446,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
 
     kill_dead_inputs(g, op, nb_o, nb_i);
 
-    for (TCGRegSet c = ct.clobbers; c; c &= c - 1) {
+    for (TCGRegSet c = ct.clobbers & g->used; c; c &= c - 1) {
         int r = __builtin_ctz(c);
         if (g->reg_to_temp[r]) {
             temp_save(g, g->reg_to_temp[r]);
@@ -492,7 +507,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
         if (g->reg_to_temp[reg] && g->reg_to_temp[reg] != t) {
             temp_save(g, g->reg_to_temp[reg]);
         }
-        g->reg_to_temp[reg] = t; /* claim now so later outputs avoid it */
+        reg_set(g, reg, t); /* claim now so later outputs avoid it */
     }
 
     if (def->flags & TCG_OPF_BB_END) {
@@ -511,7 +526,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
             t->mem_coherent = true;
             continue;
         }
-        g->reg_to_temp[args[k]] = NULL;
+        reg_set(g, (int)args[k], NULL);
         set_output(g, t, (int)args[k]);
     }
     for (int k = 0; k < nb_o; k++) {
@@ -564,6 +579,7 @@ static void state_init(TCGGen *g)
 {
     TCGContext *s = g->s;
     memset(g->reg_to_temp, 0, sizeof(g->reg_to_temp));
+    g->used = 0;
     g->reserved = TCG_TARGET_RESERVED;
     g->frame_next = 0;
     g->tb_temps = tcg_scratch(s, s->nb_temps + 1);

@@ -42,6 +42,7 @@ typedef struct TCGGen {
     uint8_t *code_end;       /* generation stops before this */
     const uint8_t *rx_start; /* executable view of code_start */
     TCGTemp *reg_to_temp[TCG_TARGET_NB_REGS];
+    TCGRegSet used; /* registers whose reg_to_temp is set */
     TCGRegSet reserved;
     intptr_t frame_next; /* next free spill slot offset */
     uint32_t *tb_temps;  /* indexes of the block's TB temps */
