@@ -81,6 +81,9 @@ static struct {
     uint64_t mmap_base; /* top-down searches start below this */
     bool brk_ready;
     uint64_t brk_start, brk_cur;
+    /* Bumped by every writer as it takes the lock, before it can change
+     * the map: a reader's cached answer holds while this is unchanged. */
+    uint64_t gen;
 } gm = {
     /* Writers (mmap, munmap...) must not starve behind a stream of copies
      * from other guest threads. */
@@ -123,6 +126,7 @@ static void rdlock(void)
 static void wrlock(void)
 {
     pthread_rwlock_wrlock(&gm.lock);
+    __atomic_store_n(&gm.gen, gm.gen + 1, __ATOMIC_SEQ_CST);
 }
 
 static void unlock(void)
@@ -1201,6 +1205,36 @@ bool guest_range_ok(uint64_t addr, uint64_t len, int need)
     rdlock();
     bool ok = range_ok_locked(addr, len, need & PROT_BITS, NULL);
     unlock();
+    return ok;
+}
+
+/*
+ * The translator asks about every guest instruction it reads, nearly
+ * always on the page it asked about last: remember the last executable
+ * page per thread, for as long as no writer has taken the lock. Asking
+ * just before a writer bumps gen is no different from asking before it
+ * took the lock, which the uncached check allows as well.
+ */
+static __thread uint64_t exec_cache_page = UINT64_MAX;
+static __thread uint64_t exec_cache_gen;
+
+bool guest_exec_ok(uint64_t addr, uint64_t len)
+{
+    uint64_t page = addr & GUEST_PAGE_MASK;
+    bool one_page = len && ((addr + len - 1) & GUEST_PAGE_MASK) == page &&
+                    addr + len - 1 >= addr;
+    if (one_page && page == exec_cache_page &&
+        __atomic_load_n(&gm.gen, __ATOMIC_SEQ_CST) == exec_cache_gen) {
+        return true;
+    }
+    rdlock();
+    uint64_t gen = gm.gen;
+    bool ok = range_ok_locked(addr, len, PAGE_EXEC, NULL);
+    unlock();
+    if (ok && one_page) {
+        exec_cache_page = page;
+        exec_cache_gen = gen;
+    }
     return ok;
 }
 

@@ -99,6 +99,9 @@ int guest_page_flags(uint64_t addr); /* 0 if unmapped */
 /* True if every page of [addr, addr+len) is mapped with all of `need`
  * (PAGE_READ/WRITE/EXEC). len 0 is always valid. */
 bool guest_range_ok(uint64_t addr, uint64_t len, int need);
+/* guest_range_ok(addr, len, PAGE_EXEC), cached per thread for the
+ * translator's instruction fetches. */
+bool guest_exec_ok(uint64_t addr, uint64_t len);
 
 /* Safe copies between guest memory and host buffers: 0 or -EFAULT. */
 int guest_copy_from(void *dst, uint64_t src, size_t len);

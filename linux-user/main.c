@@ -248,7 +248,7 @@ static int open_in_sysroot(void *opaque, const char *path)
 
 static bool fetch_ok(uint64_t addr, size_t len)
 {
-    return guest_range_ok(addr, len, PAGE_EXEC);
+    return guest_exec_ok(addr, len);
 }
 
 static const char *signal_label(int sig)

@@ -31,6 +31,10 @@ enum {
  * and store). Bits of indexes that are not TEMP_GLOBAL (env) are never
  * read: such temps are neither written nor tracked as inputs.
  */
+_Static_assert(TEMP_CONST > TEMP_FIXED && TEMP_GLOBAL < TEMP_FIXED &&
+                   TEMP_TB < TEMP_FIXED && TEMP_EBB < TEMP_FIXED,
+               "untracked kinds sort last");
+
 typedef struct LiveState {
     TCGContext *s;
     uint32_t nb_globals, words;
@@ -112,9 +116,11 @@ static bool removable(const TCGOp *op)
 
 void tcg_liveness(TCGContext *s)
 {
-    uint32_t *tb_temps = g_new(uint32_t, s->nb_temps + 1);
+    uint32_t *tb_temps = tcg_scratch(s, s->nb_temps + 1);
     uint32_t nb_tb = 0;
+    /* At the end of the block globals are live in memory, locals dead. */
     for (uint32_t i = s->nb_globals; i < s->nb_temps; i++) {
+        s->temps[i].state = TS_DEAD;
         if (s->temps[i].kind == TEMP_TB) {
             tb_temps[nb_tb++] = i;
         }
@@ -135,10 +141,6 @@ void tcg_liveness(TCGContext *s)
         ls.mem = g_new(uint64_t, ls.words);
     }
 
-    /* At the end of the block globals are live in memory, locals dead. */
-    for (uint32_t i = s->nb_globals; i < s->nb_temps; i++) {
-        s->temps[i].state = TS_DEAD;
-    }
     la_reset(&ls, TS_DEAD);
 
     for (int64_t i = (int64_t)s->nb_ops - 1; i >= 0; i--) {
@@ -207,20 +209,26 @@ void tcg_liveness(TCGContext *s)
             la_sync(&ls, false);
         }
 
-        /* Inputs: last uses die here; all are live before. */
+        /* Inputs: last uses die here; all are live before. Every input
+         * is judged before any is revived, so a temp read twice dies at
+         * both; `tracked` remembers which the second walk revives. */
+        uint32_t tracked = 0;
         for (int k = nb_o; k < nb_o + nb_i; k++) {
-            const TCGTemp *t = &s->temps[op->args[k]];
-            if (t->kind == TEMP_CONST || t->kind == TEMP_FIXED) {
-                continue;
+            TCGArg a = op->args[k];
+            if (s->temps[a].kind >= TEMP_FIXED) {
+                continue; /* fixed and constant temps are not tracked */
             }
-            if (st_get(&ls, op->args[k]) & TS_DEAD) {
+            tracked |= 1u << k;
+            if (st_get(&ls, a) & TS_DEAD) {
                 life |= TCG_LIFE_DEAD(k);
             }
         }
-        for (int k = nb_o; k < nb_o + nb_i; k++) {
-            const TCGTemp *t = &s->temps[op->args[k]];
-            if (t->kind != TEMP_CONST && t->kind != TEMP_FIXED) {
-                st_set(&ls, op->args[k], st_get(&ls, op->args[k]) & ~TS_DEAD);
+        for (; tracked; tracked &= tracked - 1) {
+            TCGArg a = op->args[__builtin_ctz(tracked)];
+            if (a < ls.nb_globals) {
+                ls.dead[a / 64] &= ~(1ull << (a & 63));
+            } else {
+                s->temps[a].state &= ~TS_DEAD;
             }
         }
         op->life = life;
@@ -229,5 +237,4 @@ void tcg_liveness(TCGContext *s)
         g_free(ls.dead);
         g_free(ls.mem);
     }
-    g_free(tb_temps);
 }

@@ -50,6 +50,11 @@ typedef struct OptContext {
      * next op turns out to be its own label. */
     bool have_pending;
     uint32_t pending_branch;
+    /* Labels the pass kept (live when it reached them), to tell whether
+     * one lost its last reference afterwards; past the array's size the
+     * answer is "maybe". */
+    uint32_t kept_labels[8];
+    uint32_t nb_kept;
 } OptContext;
 
 /* ------------------------------------------------------------------ */
@@ -96,28 +101,37 @@ static TCGType temp_type(OptContext *c, TCGArg t)
     return c->s->temps[t].type;
 }
 
+/* The first look at t in this epoch: start from what its kind says. */
+static __attribute__((noinline)) TempInfo *ti_fresh(OptContext *c, TCGArg t)
+{
+    TempInfo *i = &c->info[t];
+    const TCGTemp *tt = &c->s->temps[t];
+    i->epoch = c->epoch;
+    i->prev_copy = i->next_copy = (uint32_t)t;
+    i->seq = 0;
+    if (tt->kind == TEMP_CONST) {
+        i->is_const = true;
+        i->val = tt->val;
+        i->z_mask = tt->val;
+    } else {
+        i->is_const = false;
+        i->val = 0;
+        i->z_mask = tcg_type_mask(tt->type);
+    }
+    return i;
+}
+
 /*
  * Facts about t, made current. The pointer is valid until the next
- * make_const (which may create a temp and grow the array).
+ * make_const (which may create a temp and grow the array). Inline: it is
+ * asked for every argument of every op.
  */
-static TempInfo *ti(OptContext *c, TCGArg t)
+static inline TempInfo *ti(OptContext *c, TCGArg t)
 {
     assert(t < c->info_cap && "optimizer: temp index out of range");
     TempInfo *i = &c->info[t];
-    if (i->epoch != c->epoch) {
-        const TCGTemp *tt = &c->s->temps[t];
-        i->epoch = c->epoch;
-        i->prev_copy = i->next_copy = (uint32_t)t;
-        i->seq = 0;
-        if (tt->kind == TEMP_CONST) {
-            i->is_const = true;
-            i->val = tt->val;
-            i->z_mask = tt->val;
-        } else {
-            i->is_const = false;
-            i->val = 0;
-            i->z_mask = tcg_type_mask(tt->type);
-        }
+    if (__builtin_expect(i->epoch != c->epoch, 0)) {
+        return ti_fresh(c, t);
     }
     return i;
 }
@@ -627,6 +641,10 @@ static void fold_set_label(OptContext *c, TCGOp *op)
         tcg_op_remove(s, op);
         return;
     }
+    if (c->nb_kept < G_N_ELEMENTS(c->kept_labels)) {
+        c->kept_labels[c->nb_kept] = (uint32_t)l;
+    }
+    c->nb_kept++;
     c->epoch++;
     c->unreachable = false;
 }
@@ -1405,7 +1423,25 @@ static void fold_op(OptContext *c, TCGOp *op)
  * Removing a branch can leave an earlier label (a loop head) without
  * references after the main pass went by it. Drop such labels, and the
  * code they alone made reachable, in one more linear walk.
+ *
+ * Only a label the main pass kept can need it: one it dropped is gone,
+ * and while every kept label is still referenced the walk would find
+ * exactly the reachability the main pass already enforced.
  */
+static bool sweep_needed(const OptContext *c)
+{
+    if (c->nb_kept > G_N_ELEMENTS(c->kept_labels)) {
+        return true;
+    }
+    for (uint32_t i = 0; i < MIN(c->nb_kept, G_N_ELEMENTS(c->kept_labels));
+         i++) {
+        if (c->s->labels[c->kept_labels[i]].refs == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void sweep_labels(TCGContext *s)
 {
     bool unreachable = false;
@@ -1489,7 +1525,9 @@ void tcg_optimize(TCGContext *s)
         fold_op(&c, op);
     }
 
-    sweep_labels(s);
+    if (sweep_needed(&c)) {
+        sweep_labels(s);
+    }
     saved_info = c.info;
     saved_info_cap = c.info_cap;
     saved_epoch = c.epoch;

@@ -20,15 +20,17 @@
 
 #include <glib.h>
 
-static TCGRegSet regset_free(const TCGGen *g)
+/* Every change of reg_to_temp goes through here, keeping `used` exact:
+ * the walks over registers at block ends and fault points then visit
+ * only the few registers that hold something. */
+static inline void reg_set(TCGGen *g, int r, TCGTemp *t)
 {
-    TCGRegSet set = 0;
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if (!g->reg_to_temp[r] && !(g->reserved & (1u << r))) {
-            set |= 1u << r;
-        }
+    g->reg_to_temp[r] = t;
+    if (t) {
+        g->used |= 1u << r;
+    } else {
+        g->used &= ~(1u << r);
     }
-    return set;
 }
 
 static int temp_base_reg(const TCGTemp *t)
@@ -100,7 +102,7 @@ static void temp_dead(TCGGen *g, TCGTemp *t)
         return;
     }
     if (t->val_type == TEMP_VAL_REG) {
-        g->reg_to_temp[t->reg] = NULL;
+        reg_set(g, t->reg, NULL);
     }
     if (t->kind == TEMP_GLOBAL) {
         t->val_type = TEMP_VAL_MEM;
@@ -121,7 +123,7 @@ static void temp_save(TCGGen *g, TCGTemp *t)
     }
     if (t->val_type == TEMP_VAL_REG) {
         temp_sync(g, t);
-        g->reg_to_temp[t->reg] = NULL;
+        reg_set(g, t->reg, NULL);
         t->reg = -1;
         t->val_type = TEMP_VAL_MEM;
     }
@@ -139,10 +141,9 @@ static void reg_free(TCGGen *g, int reg)
 static int reg_alloc(TCGGen *g, TCGRegSet want)
 {
     want &= ~g->reserved;
-    TCGRegSet fr = want & regset_free(g);
     for (size_t i = 0; i < G_N_ELEMENTS(tcg_target_alloc_order); i++) {
         int r = tcg_target_alloc_order[i];
-        if (fr & (1u << r)) {
+        if ((want & (1u << r)) && !g->reg_to_temp[r]) {
             return r;
         }
     }
@@ -187,8 +188,8 @@ static void temp_copy_to(TCGGen *g, TCGTemp *t, int reg)
  */
 static void sync_globals(TCGGen *g)
 {
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        TCGTemp *t = g->reg_to_temp[r];
+    for (TCGRegSet m = g->used; m; m &= m - 1) {
+        TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
         if (t && t->kind == TEMP_GLOBAL) {
             temp_sync(g, t);
         }
@@ -197,8 +198,8 @@ static void sync_globals(TCGGen *g)
 
 static void save_globals(TCGGen *g)
 {
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        TCGTemp *t = g->reg_to_temp[r];
+    for (TCGRegSet m = g->used; m; m &= m - 1) {
+        TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
         if (t && t->kind == TEMP_GLOBAL) {
             temp_save(g, t);
         }
@@ -224,9 +225,10 @@ static void bb_end(TCGGen *g)
         t->mem_coherent = true;
     }
     /* EBB temps end here; only those in registers hold anything. */
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if (g->reg_to_temp[r] && g->reg_to_temp[r]->kind == TEMP_EBB) {
-            temp_dead(g, g->reg_to_temp[r]);
+    for (TCGRegSet m = g->used; m; m &= m - 1) {
+        TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
+        if (t && t->kind == TEMP_EBB) {
+            temp_dead(g, t);
         }
     }
 }
@@ -255,12 +257,12 @@ static void apply_output_life(TCGGen *g, const TCGOp *op, int k, TCGTemp *t)
 static void set_output(TCGGen *g, TCGTemp *t, int reg)
 {
     if (t->val_type == TEMP_VAL_REG && t->reg != reg) {
-        g->reg_to_temp[t->reg] = NULL;
+        reg_set(g, t->reg, NULL);
     }
     t->val_type = TEMP_VAL_REG;
     t->reg = reg;
     t->mem_coherent = false;
-    g->reg_to_temp[reg] = t;
+    reg_set(g, reg, t);
 }
 
 static void kill_dead_inputs(TCGGen *g, const TCGOp *op, int nb_o, int nb_i)
@@ -295,13 +297,13 @@ static void reg_alloc_mov(TCGGen *g, const TCGOp *op)
             reg = ot->val_type == TEMP_VAL_REG && ot->reg != it->reg
                       ? ot->reg
                       : reg_alloc(g, TCG_TARGET_ALL_REGS & ~busy);
-            g->reg_to_temp[reg] = ot; /* pin while copying */
+            reg_set(g, reg, ot); /* pin while copying */
             temp_copy_to(g, it, reg);
         } else {
             reg = ot->val_type == TEMP_VAL_REG
                       ? ot->reg
                       : reg_alloc(g, TCG_TARGET_ALL_REGS);
-            g->reg_to_temp[reg] = ot;
+            reg_set(g, reg, ot);
             temp_copy_to(g, it, reg);
         }
         if (op->life & TCG_LIFE_DEAD(1)) {
@@ -335,9 +337,10 @@ static void reg_alloc_call(TCGGen *g, const TCGOp *op)
     kill_dead_inputs(g, op, nb_o, nb_i);
 
     /* Caller-saved registers do not survive the call. */
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if ((TCG_TARGET_CALL_CLOBBER & (1u << r)) && g->reg_to_temp[r]) {
-            temp_save(g, g->reg_to_temp[r]);
+    for (TCGRegSet m = g->used & TCG_TARGET_CALL_CLOBBER; m; m &= m - 1) {
+        TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
+        if (t) {
+            temp_save(g, t);
         }
     }
     if (!(info->flags & TCG_CALL_NO_READ_GLOBALS)) {
@@ -425,7 +428,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
             t->mem_coherent = t->val_type == TEMP_VAL_MEM;
             t->val_type = TEMP_VAL_REG;
             t->reg = reg;
-            g->reg_to_temp[reg] = t;
+            reg_set(g, reg, t);
         }
         i_alloc |= 1u << reg;
         args[k] = reg;
@@ -443,8 +446,9 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
 
     kill_dead_inputs(g, op, nb_o, nb_i);
 
-    for (int r = 0; r < TCG_TARGET_NB_REGS; r++) {
-        if ((ct.clobbers & (1u << r)) && g->reg_to_temp[r]) {
+    for (TCGRegSet c = ct.clobbers & g->used; c; c &= c - 1) {
+        int r = __builtin_ctz(c);
+        if (g->reg_to_temp[r]) {
             temp_save(g, g->reg_to_temp[r]);
         }
     }
@@ -503,7 +507,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
         if (g->reg_to_temp[reg] && g->reg_to_temp[reg] != t) {
             temp_save(g, g->reg_to_temp[reg]);
         }
-        g->reg_to_temp[reg] = t; /* claim now so later outputs avoid it */
+        reg_set(g, reg, t); /* claim now so later outputs avoid it */
     }
 
     if (def->flags & TCG_OPF_BB_END) {
@@ -522,7 +526,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
             t->mem_coherent = true;
             continue;
         }
-        g->reg_to_temp[args[k]] = NULL;
+        reg_set(g, (int)args[k], NULL);
         set_output(g, t, (int)args[k]);
     }
     for (int k = 0; k < nb_o; k++) {
@@ -555,40 +559,42 @@ static void label_bind(TCGGen *g, uint32_t label)
     l->nb_relocs = 0;
 }
 
+/* Where each kind of temp starts a block. A table rather than a switch:
+ * every temp of every block passes here, in no predictable order of
+ * kinds, and the switch's mispredicted jumps were a visible share of the
+ * allocator's time. */
+static const struct {
+    TCGTempVal val_type;
+    int8_t reg;
+    bool mem_coherent, mem_allocated;
+} temp_start[] = {
+    [TEMP_EBB] = {TEMP_VAL_DEAD, -1, false, false},
+    [TEMP_TB] = {TEMP_VAL_DEAD, -1, false, false},
+    [TEMP_GLOBAL] = {TEMP_VAL_MEM, -1, true, true},
+    [TEMP_FIXED] = {TEMP_VAL_REG, TCG_AREG0, false, false},
+    [TEMP_CONST] = {TEMP_VAL_CONST, -1, false, false},
+};
+
 static void state_init(TCGGen *g)
 {
     TCGContext *s = g->s;
     memset(g->reg_to_temp, 0, sizeof(g->reg_to_temp));
+    g->used = 0;
     g->reserved = TCG_TARGET_RESERVED;
     g->frame_next = 0;
-    g->tb_temps = g_new(uint32_t, s->nb_temps + 1);
-    g->nb_tb_temps = 0;
+    g->tb_temps = tcg_scratch(s, s->nb_temps + 1);
+    uint32_t n = 0;
     for (uint32_t i = 0; i < s->nb_temps; i++) {
         TCGTemp *t = &s->temps[i];
-        t->reg = -1;
-        t->mem_coherent = false;
-        switch (t->kind) {
-        case TEMP_GLOBAL:
-            t->val_type = TEMP_VAL_MEM;
-            t->mem_coherent = true;
-            t->mem_allocated = true;
-            break;
-        case TEMP_FIXED:
-            t->val_type = TEMP_VAL_REG;
-            t->reg = TCG_AREG0;
-            break;
-        case TEMP_CONST:
-            t->val_type = TEMP_VAL_CONST;
-            break;
-        case TEMP_TB:
-            g->tb_temps[g->nb_tb_temps++] = i;
-            /* fall through */
-        default:
-            t->val_type = TEMP_VAL_DEAD;
-            t->mem_allocated = false;
-            break;
-        }
+        TCGTempKind k = t->kind;
+        t->val_type = temp_start[k].val_type;
+        t->reg = temp_start[k].reg;
+        t->mem_coherent = temp_start[k].mem_coherent;
+        t->mem_allocated = temp_start[k].mem_allocated;
+        g->tb_temps[n] = i;
+        n += k == TEMP_TB;
     }
+    g->nb_tb_temps = n;
 }
 
 /* Largest code a single op may emit; checked before each op. */
@@ -607,7 +613,6 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         if (g->code_ptr + TCG_MAX_OP_CODE > g->code_end) {
-            g_free(g->tb_temps);
             return -1;
         }
         switch (op->opc) {
@@ -632,7 +637,6 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
         }
     }
     tcg_record_insn_end(s, tcg_gen_offset(g));
-    g_free(g->tb_temps);
     s->frame_size = g->frame_next;
     if (g->code_ptr > g->code_end || !tcg_out_cold_paths(g)) {
         return -1;

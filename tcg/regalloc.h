@@ -44,6 +44,7 @@ typedef struct TCGGen {
     uint8_t *code_end;       /* generation stops before this */
     const uint8_t *rx_start; /* executable view of code_start */
     TCGTemp *reg_to_temp[TCG_TARGET_NB_REGS];
+    TCGRegSet used; /* registers whose reg_to_temp is set */
     TCGRegSet reserved;
     intptr_t frame_next; /* next free spill slot offset */
     uint32_t *tb_temps;  /* indexes of the block's TB temps */
@@ -85,7 +86,8 @@ void tcg_label_add_reloc(TCGGen *g, uint32_t label, uint32_t where);
  * their entries of tcg_out_op's args[] are meaningless. */
 void tcg_vec_temp_mem(const TCGGen *g, TCGArg idx, int *base, intptr_t *off);
 
-/* Provided by the backend. */
+/* Provided by the backend. tcg_target_constraints fills clobbers and the
+ * entries of the op's temp operands (outputs then inputs) only. */
 bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct);
 bool tcg_target_const_match(const TCGOp *op, int arg, uint64_t val);
 void tcg_out_mov(TCGGen *g, TCGType type, int dst, int src);

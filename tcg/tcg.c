@@ -42,6 +42,25 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elt)
     return p;
 }
 
+/* Room kept in front of ops[0] by tcg_func_start. */
+#define OPS_HEAD_ROOM 4
+
+/* Make room for n more ops after the last one. */
+static void ops_reserve(TCGContext *s, uint32_t n)
+{
+    uint32_t need = s->ops_head + s->nb_ops + n;
+    if (need > s->ops_cap) {
+        uint32_t cap = s->ops_cap ? s->ops_cap : 64;
+        while (cap < need) {
+            cap *= 2;
+        }
+        /* Slots are initialised when an op is emitted there. */
+        s->ops_base = g_renew(TCGOp, s->ops_base, cap);
+        s->ops_cap = cap;
+    }
+    s->ops = s->ops_base + s->ops_head;
+}
+
 void tcg_context_init(TCGContext *s)
 {
     memset(s, 0, sizeof(*s));
@@ -66,10 +85,11 @@ void tcg_context_free(TCGContext *s)
         g_free(ct);
     }
     g_free(s->temps);
-    g_free(s->ops);
+    g_free(s->ops_base);
     g_free(s->labels);
     g_free(s->insn_end_off);
     g_free(s->insn_data);
+    g_free(s->scratch);
     memset(s, 0, sizeof(*s));
 }
 
@@ -77,6 +97,8 @@ void tcg_func_start(TCGContext *s)
 {
     s->nb_temps = s->nb_globals;
     s->nb_ops = 0;
+    s->ops_head = OPS_HEAD_ROOM;
+    ops_reserve(s, 0);
     for (uint32_t i = 0; i < s->nb_labels; i++) {
         s->labels[i].nb_relocs = 0;
     }
@@ -90,6 +112,20 @@ void tcg_func_start(TCGContext *s)
             ct->used = 0;
         }
     }
+}
+
+uint32_t *tcg_scratch(TCGContext *s, uint32_t n)
+{
+    if (n > s->scratch_cap) {
+        uint32_t cap = s->scratch_cap ? s->scratch_cap : 256;
+        while (cap < n) {
+            cap *= 2;
+        }
+        g_free(s->scratch);
+        s->scratch = g_new(uint32_t, cap);
+        s->scratch_cap = cap;
+    }
+    return s->scratch;
 }
 
 uint32_t tcg_temp_new(TCGContext *s, TCGType type, TCGTempKind kind)
@@ -179,17 +215,40 @@ uint32_t tcg_label_new(TCGContext *s)
     return s->nb_labels++;
 }
 
+/*
+ * A blank op. Field by field rather than a memset: GCC expands a 96-byte
+ * memset as rep stosq, whose start-up cost was most of the time spent
+ * emitting an op; these stores become a handful of vector moves.
+ */
+static inline void op_init(TCGOp *op, TCGOpcode opc, TCGType type)
+{
+    _Static_assert(TCG_MAX_OP_ARGS == 10, "op_init clears ten args");
+    op->opc = opc;
+    op->type = type;
+    op->call_oargs = 0;
+    op->call_iargs = 0;
+    op->life = 0;
+    op->args[0] = 0;
+    op->args[1] = 0;
+    op->args[2] = 0;
+    op->args[3] = 0;
+    op->args[4] = 0;
+    op->args[5] = 0;
+    op->args[6] = 0;
+    op->args[7] = 0;
+    op->args[8] = 0;
+    op->args[9] = 0;
+}
+
 TCGOp *tcg_emit_op(TCGContext *s, TCGOpcode opc, TCGType type)
 {
-    s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
+    ops_reserve(s, 1);
     TCGOp *op = &s->ops[s->nb_ops++];
     /* Only vector ops take v128, and they take nothing else: the integer
      * mov in particular would put a v128 in a host integer register. */
     assert(((tcg_op_defs[opc].flags & TCG_OPF_VECTOR) != 0) ==
            (type == TCG_TYPE_V128));
-    memset(op, 0, sizeof(*op));
-    op->opc = opc;
-    op->type = type;
+    op_init(op, opc, type);
     return op;
 }
 
@@ -197,13 +256,19 @@ TCGOp *tcg_op_insert_before(TCGContext *s, uint32_t pos, TCGOpcode opc,
                             TCGType type)
 {
     assert(pos <= s->nb_ops);
-    s->ops = grow(s->ops, &s->ops_cap, s->nb_ops + 1, sizeof(TCGOp));
-    memmove(&s->ops[pos + 1], &s->ops[pos], (s->nb_ops - pos) * sizeof(TCGOp));
+    if (s->ops_head > 0 && pos <= s->nb_ops - pos) {
+        /* Move the ops before pos one slot towards the front. */
+        memmove(&s->ops[-1], &s->ops[0], pos * sizeof(TCGOp));
+        s->ops_head--;
+        s->ops--;
+    } else {
+        ops_reserve(s, 1);
+        memmove(&s->ops[pos + 1], &s->ops[pos],
+                (s->nb_ops - pos) * sizeof(TCGOp));
+    }
     s->nb_ops++;
     TCGOp *op = &s->ops[pos];
-    memset(op, 0, sizeof(*op));
-    op->opc = opc;
-    op->type = type;
+    op_init(op, opc, type);
     return op;
 }
 
@@ -237,8 +302,7 @@ void tcg_op_remove(TCGContext *s, TCGOp *op)
     } else if (op->opc == INDEX_op_brcond) {
         s->labels[op->args[3]].refs--;
     }
-    memset(op, 0, sizeof(*op));
-    op->opc = INDEX_op_nop;
+    op_init(op, INDEX_op_nop, TCG_TYPE_I32);
 }
 
 static const char *const cond_names[TCG_COND_COUNT] = {

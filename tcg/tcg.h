@@ -252,8 +252,13 @@ typedef struct TCGContext {
     uint32_t nb_temps, temps_cap;
     uint32_t nb_globals; /* temps[0..nb_globals) survive tcg_func_start */
 
-    TCGOp *ops;
-    uint32_t nb_ops, ops_cap;
+    TCGOp *ops; /* ops_base + ops_head */
+    uint32_t nb_ops;
+    /* Slots before ops[0] (ops_head of them) let an insertion near the
+     * front move the few ops ahead of it instead of all that follow:
+     * every block gets two ops inserted at its start. */
+    TCGOp *ops_base;
+    uint32_t ops_head, ops_cap; /* cap counts from ops_base */
 
     TCGLabel *labels;
     uint32_t nb_labels, labels_cap;
@@ -274,6 +279,11 @@ typedef struct TCGContext {
     uint32_t *insn_end_off; /* host offset after each guest insn */
     uint64_t *insn_data;    /* TCG_INSN_START_WORDS per guest insn */
     intptr_t frame_size;    /* spill frame bytes used */
+
+    /* Scratch for the passes (one at a time): kept between blocks so
+     * that no pass allocates per block. */
+    uint32_t *scratch;
+    uint32_t scratch_cap;
 } TCGContext;
 
 /* Context lifetime. */
@@ -281,6 +291,8 @@ void tcg_context_init(TCGContext *s);
 void tcg_context_free(TCGContext *s);
 /* Start a new block: drops non-global temps, ops and labels. */
 void tcg_func_start(TCGContext *s);
+/* s->scratch with room for n entries; contents undefined. */
+uint32_t *tcg_scratch(TCGContext *s, uint32_t n);
 
 /* Temps. */
 uint32_t tcg_global_mem_new(TCGContext *s, TCGType type, intptr_t offset,

@@ -10,6 +10,8 @@
 
 #include "tcg/regalloc.h"
 
+#include <string.h>
+
 enum {
     P_EXT = 0x100,      /* 0x0f escape */
     P_EXT38 = 0x200,    /* 0x0f 0x38 escape */
@@ -131,15 +133,79 @@ enum {
     JCC_JG
 };
 
-void x86_out8(TCGGen *g, uint8_t v);
-void x86_out16(TCGGen *g, uint16_t v);
-void x86_out32(TCGGen *g, uint32_t v);
-void x86_out64(TCGGen *g, uint64_t v);
+/* Inline: they are the innermost step of every instruction emitted. */
+static inline void x86_out8(TCGGen *g, uint8_t v)
+{
+    *g->code_ptr++ = v;
+}
 
-/* Prefixes and opcode bytes; r/rm/x are register numbers or -1. */
-void x86_out_opc(TCGGen *g, int opc, int r, int rm, int x);
+static inline void x86_out16(TCGGen *g, uint16_t v)
+{
+    memcpy(g->code_ptr, &v, 2);
+    g->code_ptr += 2;
+}
+
+static inline void x86_out32(TCGGen *g, uint32_t v)
+{
+    memcpy(g->code_ptr, &v, 4);
+    g->code_ptr += 4;
+}
+
+static inline void x86_out64(TCGGen *g, uint64_t v)
+{
+    memcpy(g->code_ptr, &v, 8);
+    g->code_ptr += 8;
+}
+
+/* Prefixes and opcode bytes; r/rm/x are register numbers or -1. Inline,
+ * with x86_out_modrm: callers mostly pass a constant opc, whose prefix
+ * tests then fold away. */
+static inline void x86_out_opc(TCGGen *g, int opc, int r, int rm, int x)
+{
+    /* Bytes go through a local pointer: stores through g->code_ptr would
+     * make the compiler reload it after each one. */
+    uint8_t *p = g->code_ptr;
+    if (opc & (P_LOCK | P_DATA16 | P_F3 | P_F2)) {
+        if (opc & P_LOCK) {
+            *p++ = 0xf0;
+        }
+        if (opc & P_DATA16) {
+            *p++ = 0x66;
+        }
+        if (opc & P_F3) {
+            *p++ = 0xf3;
+        } else if (opc & P_F2) {
+            *p++ = 0xf2;
+        }
+    }
+    int rex = ((opc & P_REXW) ? 8 : 0) | (r >= 8 ? 4 : 0) | (x >= 8 ? 2 : 0) |
+              (rm >= 8 ? 1 : 0);
+    /* SPL/BPL/SIL/DIL need a REX prefix to be byte registers at all. */
+    if (((opc & P_REXB_R) && r >= 4) || ((opc & P_REXB_RM) && rm >= 4)) {
+        rex |= 0x40;
+    }
+    if (rex) {
+        *p++ = (uint8_t)(0x40 | rex);
+    }
+    if (opc & (P_EXT | P_EXT38 | P_EXT3A)) {
+        *p++ = 0x0f;
+        if (opc & P_EXT38) {
+            *p++ = 0x38;
+        } else if (opc & P_EXT3A) {
+            *p++ = 0x3a;
+        }
+    }
+    *p++ = (uint8_t)opc;
+    g->code_ptr = p;
+}
+
 /* Register-direct operand. */
-void x86_out_modrm(TCGGen *g, int opc, int r, int rm);
+static inline void x86_out_modrm(TCGGen *g, int opc, int r, int rm)
+{
+    x86_out_opc(g, opc, r, rm, -1);
+    x86_out8(g, (uint8_t)(0xc0 | ((r & 7) << 3) | (rm & 7)));
+}
+
 /* Memory operand [base + index + disp]; index -1 for none, base -1 for
  * RIP-relative (disp relative to the end of the instruction). */
 void x86_out_modrm_sib(TCGGen *g, int opc, int r, int base, int index,

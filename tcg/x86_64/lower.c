@@ -65,9 +65,17 @@ static void ct_in(TCGOpConstraints *ct, int k, TCGRegSet regs, bool imm)
 
 bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
 {
-    memset(ct, 0, sizeof(*ct));
-    for (int i = 0; i < TCG_MAX_OP_ARGS; i++) {
+    /* Only the temp operands' entries are read (the allocator's
+     * contract); the constant arguments' are left alone. */
+    int n = tcg_op_defs[op->opc].nb_oargs + tcg_op_defs[op->opc].nb_iargs;
+    ct->clobbers = 0;
+    for (int i = 0; i < n; i++) {
+        /* Field by field: as one struct store GCC makes the loop a
+         * memset, expanded as rep stosq (slow to start for a few bytes). */
+        ct->args[i].regs = 0;
         ct->args[i].alias = -1;
+        ct->args[i].newreg = false;
+        ct->args[i].imm = false;
     }
     switch (op->opc) {
     case INDEX_op_add:

@@ -74,5 +74,7 @@ extern struct x86_features {
     bool sse41; /* pcmpeqq, pminsb/pminsd/pminuw/pminud and the max forms */
 } x86_have;
 void x86_detect_features(void);
+/* What CPUID itself says (x86_detect_features may ask glibc instead). */
+void x86_features_cpuid(struct x86_features *f);
 
 #endif

@@ -390,6 +390,54 @@ START_TEST(test_mprotect)
 }
 END_TEST
 
+/* guest_exec_ok remembers the last executable page: after every kind of
+ * map change it must still agree with the uncached guest_range_ok. Each
+ * change comes between two rounds of queries, so a stale cached page
+ * from the first round is asked about again in the second. */
+START_TEST(test_exec_cache)
+{
+    const uint64_t a = 0x20000000;
+    const int npages = 4;
+    unsigned seed = 12345;
+    for (int step = 0; step < 400; step++) {
+        for (int round = 0; round < 2; round++) {
+            for (int q = 0; q < 16; q++) {
+                seed = seed * 1103515245u + 12345u;
+                uint64_t addr = a - PG + (seed >> 8) % ((npages + 2) * PG);
+                uint64_t len = 1 + (seed >> 3) % 8;
+                if (q % 4 == 0) {
+                    addr = (addr & ~(uint64_t)(PG - 1)) + PG - 2; /* straddle */
+                }
+                ck_assert_int_eq(guest_exec_ok(addr, len),
+                                 guest_range_ok(addr, len, PAGE_EXEC));
+                ck_assert_int_eq(guest_exec_ok(addr, len),
+                                 guest_range_ok(addr, len, PAGE_EXEC));
+            }
+        }
+        seed = seed * 1103515245u + 12345u;
+        uint64_t pa = a + ((seed >> 4) % npages) * PG;
+        uint64_t plen = (1 + (seed >> 12) % 2) * PG;
+        if (pa + plen > a + npages * PG) {
+            plen = PG;
+        }
+        int prot = ((seed >> 16) & 1 ? PROT_EXEC : 0) |
+                   ((seed >> 17) & 1 ? PROT_READ : 0);
+        switch ((seed >> 20) % 3) {
+        case 0:
+            map_anon(pa, plen, prot, MAP_FIXED);
+            break;
+        case 1:
+            guest_mprotect(pa, plen, prot);
+            break;
+        default:
+            guest_munmap(pa, plen);
+            break;
+        }
+    }
+    ck_assert(!guest_exec_ok(a, 0) == !guest_range_ok(a, 0, PAGE_EXEC));
+}
+END_TEST
+
 /* ---- file mappings ---- */
 
 static int temp_file(int pages)
@@ -972,6 +1020,7 @@ static Suite *guest_mem_suite(void)
     tcase_add_test(tc, test_mmap_noreserve_huge);
     tcase_add_test(tc, test_munmap_split);
     tcase_add_test(tc, test_mprotect);
+    tcase_add_test(tc, test_exec_cache);
     tcase_add_test(tc, test_mmap_file);
     tcase_add_test(tc, test_mremap);
     tcase_add_test(tc, test_mremap_file_grow);

@@ -826,6 +826,31 @@ START_TEST(test_backward_branch_folded)
 }
 END_TEST
 
+START_TEST(test_backward_branch_folded_many_labels)
+{
+    /* As above, with more live labels ahead of the loop head than the
+     * pass tracks individually: the sweep must still run. */
+    uint32_t fwd[12];
+    for (int i = 0; i < 12; i++) {
+        fwd[i] = tcg_label_new(s);
+        tcg_gen_brcondi(s, I64, TCG_COND_NE, g1, i, fwd[i]);
+        tcg_gen_addi(s, I64, g0, g0, i);
+        tcg_gen_set_label(s, fwd[i]);
+    }
+    uint32_t head = tcg_label_new(s);
+    TCGv t = tcg_temp_tb(s, I64);
+    tcg_gen_set_label(s, head);
+    tcg_gen_addi(s, I64, g0, g0, 1);
+    tcg_gen_movi(s, I64, t, 0);
+    tcg_gen_brcondi(s, I64, TCG_COND_NE, t, 0, head);
+    tcg_gen_exit_tb(s, NULL, 0);
+    optimize();
+    ck_assert_int_eq(count_ops(INDEX_op_brcond), 12);
+    ck_assert_int_eq(count_ops(INDEX_op_set_label), 12);
+    ck_assert_uint_eq(s->labels[head].refs, 0);
+}
+END_TEST
+
 START_TEST(test_label_forgets)
 {
     /* Facts survive a brcond's fall-through, not a live label. */
@@ -1949,6 +1974,7 @@ static Suite *optimize_suite(void)
     tcase_add_test(tc, test_brcond_to_next_label);
     tcase_add_test(tc, test_unreachable_after_exit);
     tcase_add_test(tc, test_backward_branch_folded);
+    tcase_add_test(tc, test_backward_branch_folded_many_labels);
     tcase_add_test(tc, test_label_forgets);
     tcase_add_test(tc, test_call_clobbers_globals);
     tcase_add_test(tc, test_call_pure_keeps_globals);
