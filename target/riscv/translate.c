@@ -17,7 +17,8 @@
  *    the tail of a 32-bit instruction straddling into the next), or after
  *    max_insns instructions;
  *  - direct jumps store the target pc, then goto_tb n + exit_tb(tb, n);
- *    jalr stores the pc and uses lookup_and_goto_ptr;
+ *    jalr stores the pc and uses lookup_and_goto_ptr, unless the
+ *    instruction before it (lui/auipc) made the target a constant;
  *  - every instruction does its memory accesses and faulting work before
  *    it writes a guest register, so restoring the pc is a full restore.
  *
@@ -81,6 +82,11 @@ typedef struct DisasContext {
      * instruction, and as seen by the next one; 0 when none. */
     int zext_rd, zext_rs;
     int prev_zext_rd, prev_zext_rs;
+    /* "lui/auipc rd, imm" with rd != 0 (trans_lui, trans_auipc): rd and
+     * the constant it now holds, set by this instruction and as seen by
+     * the next one; rd 0 when none. */
+    int const_rd, prev_const_rd;
+    uint64_t const_val, prev_const_val;
 } DisasContext;
 
 /* The field functions first, then the decoders generated from
@@ -300,10 +306,22 @@ static bool gen_jal(DisasContext *ctx, int rd, int64_t imm)
 }
 
 /* Target (rs1 + imm) with bit 0 cleared, computed before rd is written
- * since rd may be rs1. */
+ * since rd may be rs1. Right after "auipc/lui rs1" (a far call or tail
+ * call) the target is known here, so the jump is direct and chainable;
+ * rs1 already holds the constant, and rd gets the link as usual. */
 static bool gen_jalr(DisasContext *ctx, int rd, int rs1, int64_t imm)
 {
-    TCGv target = gen_addr(ctx, rs1, imm);
+    TCGv target;
+
+    if (rs1 != 0 && rs1 == ctx->prev_const_rd) {
+        if (rd != 0) {
+            tcg_gen_movi(ctx->s, TCG_TYPE_I64, cpu_gpr[rd], ctx->next_pc);
+        }
+        gen_goto_tb(ctx, 0, (ctx->prev_const_val + (uint64_t)imm) &
+                                ~(uint64_t)1);
+        return true;
+    }
+    target = gen_addr(ctx, rs1, imm);
 
     tcg_gen_andi(ctx->s, TCG_TYPE_I64, cpu_pc, target, ~(uint64_t)1);
     if (rd != 0) {
@@ -346,6 +364,9 @@ static void translate_one(DisasContext *ctx)
     ctx->prev_zext_rd = ctx->zext_rd;
     ctx->prev_zext_rs = ctx->zext_rs;
     ctx->zext_rd = 0;
+    ctx->prev_const_rd = ctx->const_rd;
+    ctx->prev_const_val = ctx->const_val;
+    ctx->const_rd = 0;
     ctx->next_pc = ctx->pc + 2;
     if (!riscv_fetch_ok(ctx->pc, 2)) {
         gen_fetch_fault(ctx, ctx->pc);
