@@ -11,7 +11,8 @@
  *
  * Block shape (docs/adding-a-guest.md):
  *  - one insn_start(pc, 0) per guest instruction;
- *  - a block ends at a branch or jump, after an exception, ecall, ebreak
+ *  - a block ends at a branch or jump (except a forward j within its
+ *    first page, see gen_jal), after an exception, ecall, ebreak
  *    or fence.i, when the next instruction starts on another 4 KiB page
  *    than the block's first one (so a block covers at most that page plus
  *    the tail of a 32-bit instruction straddling into the next), or after
@@ -296,8 +297,25 @@ static bool gen_branch(DisasContext *ctx, int rs1, int rs2, int64_t imm,
     return true;
 }
 
+/*
+ * A forward "j" (jal x0 / c.j) to the block's own page does not end the
+ * block: translation goes on at the target (the loop's next_pc), which
+ * saves the block exit and the globals' write-back and reload. The block
+ * then covers [tb->pc, end) including the skipped bytes: still within its
+ * first page (plus a straddling tail), so page tracking and invalidation
+ * are as for any block, and a write to the skipped bytes only drops it
+ * needlessly. Forward only, so the block cannot loop back on itself; the
+ * loop's max_insns check still ends it (at the target) when full.
+ */
 static bool gen_jal(DisasContext *ctx, int rd, int64_t imm)
 {
+    uint64_t dest = ctx->pc + (uint64_t)imm;
+
+    if (rd == 0 && imm > 0 &&
+        dest / RISCV_PAGE_SIZE == ctx->tb->pc / RISCV_PAGE_SIZE) {
+        ctx->next_pc = dest;
+        return true;
+    }
     if (rd != 0) {
         tcg_gen_movi(ctx->s, TCG_TYPE_I64, cpu_gpr[rd], ctx->next_pc);
     }

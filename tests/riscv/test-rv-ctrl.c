@@ -601,9 +601,10 @@ START_TEST(test_fence_i)
     loop = rv_label(&as);
     rv_emit(&as, rv_addi(T0, ZERO, 2));
     rv_emit(&as, rv_addi(A0, ZERO, 0));
-    /* Enter the loop by a jump, so its body is a block of its own that
-     * both iterations would share if nothing invalidated it. */
-    rv_jal_to(&as, ZERO, loop);
+    /* Enter the loop by a branch, so its body is a block of its own that
+     * both iterations would share if nothing invalidated it (a forward j
+     * would not end the block: the translator goes on at its target). */
+    rv_branch_to(&as, rv_beq(ZERO, ZERO, 0), loop);
     rv_bind(&as, loop);
     uint64_t site = rv_here(&as);
     rv_emit(&as, rv_addi(A0, A0, 1));
@@ -627,6 +628,85 @@ START_TEST(test_fence_i)
     rv_assert_reg(A0, 101, "patched loop body");
     rv_assert_reg(A1, 42, "patched instruction after fence.i");
     rv_asm_free(&as);
+}
+END_TEST
+
+/*
+ * A forward j (jal x0 or c.j) to the block's own page continues the block
+ * at the target. The continued part must be tracked with the block: a
+ * rewrite of it (rv_poke drops translations of just those bytes) is seen
+ * by the next run. A fault there restores its own pc with the earlier
+ * instructions' effects done. Also with small blocks and single-stepping,
+ * where the block ends at the jump or at its target.
+ */
+START_TEST(test_jump_continue)
+{
+    for (int mode = 0; mode < 3; mode++) {
+        RvAsm as;
+        RvLabel l1, l2, l3;
+        TCGStats st0, st1;
+
+        rv_start(_i);
+        if (mode == 1) {
+            rv_cpu->parent.max_insns = 2;
+        } else if (mode == 2) {
+            rv_cpu->parent.singlestep = true;
+        }
+        rv_asm_init(&as, RV_CODE);
+        l1 = rv_label(&as);
+        l2 = rv_label(&as);
+        l3 = rv_label(&as);
+        rv_emit(&as, rv_addi(S0, S0, 1));
+        rv_jal_to(&as, ZERO, l1);
+        rv_emit(&as, rv_addi(A0, ZERO, -1)); /* skipped */
+        rv_bind(&as, l1);
+        uint64_t patch = rv_here(&as);
+        rv_emit(&as, rv_addi(A1, A1, 1));
+        rv_c_j_to(&as, l2);
+        rv_emit16(&as, rv_c_li(A0, -2)); /* skipped */
+        rv_emit(&as, rv_addi(A0, ZERO, -3)); /* skipped */
+        rv_bind(&as, l2);
+        uint64_t end = rv_here(&as);
+        rv_emit(&as, RV_ECALL);
+
+        /* Second program: a fault after the jump. */
+        uint64_t fprog = rv_here(&as);
+        rv_emit(&as, rv_addi(A4, ZERO, 7));
+        rv_c_j_to(&as, l3);
+        rv_emit(&as, rv_addi(A4, ZERO, -1)); /* skipped */
+        rv_bind(&as, l3);
+        rv_emit(&as, rv_addi(A5, ZERO, 9));
+        uint64_t ld_pc = rv_here(&as);
+        rv_emit(&as, rv_ld(A2, A3, 0));
+        rv_emit(&as, rv_addi(A5, ZERO, -1));
+        rv_emit(&as, RV_ECALL);
+        rv_load(&as);
+
+        tcg_get_stats(&st0);
+        rv_run_to_ecall(RV_CODE, end);
+        tcg_get_stats(&st1);
+        rv_assert_reg(S0, 1, "before the jumps");
+        rv_assert_reg(A1, 1, "between the jumps");
+        rv_assert_reg(A0, 0, "nothing skipped ran");
+        if (mode == 0) {
+            /* One block: the ecall ends it. */
+            ck_assert_uint_eq(st1.tb_translated - st0.tb_translated, 1);
+        }
+        uint32_t insn = rv_addi(A1, A1, 100);
+        rv_poke(patch, &insn, sizeof(insn));
+        rv_run_to_ecall(RV_CODE, end);
+        rv_assert_reg(S0, 2, "second run");
+        rv_assert_reg(A1, 101, "rewritten continued part");
+        rv_assert_reg(A0, 0, "nothing skipped ran (2)");
+
+        rv_cpu->gpr[A3] = RV_MEM_SIZE;
+        rv_assert_excp(rv_run(fprog), EXCP_SEGV);
+        ck_assert_uint_eq(rv_cpu->pc, ld_pc);
+        rv_assert_reg(A4, 7, "before the jump, fault after");
+        rv_assert_reg(A5, 9, "after the jump, before the fault");
+        rv_assert_reg(A2, 0, "faulting load wrote nothing");
+        rv_asm_free(&as);
+    }
 }
 END_TEST
 
@@ -920,6 +1000,7 @@ int main(void)
     tcase_add_loop_test(tc, test_illegal, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_fetch_fault, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_fence_i, 0, RV_NCONFIGS);
+    tcase_add_loop_test(tc, test_jump_continue, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_page_straddle, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_counters, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_fp_csrs, 0, RV_NCONFIGS);
