@@ -335,8 +335,8 @@ static bool gen_jalr(DisasContext *ctx, int rd, int rs1, int64_t imm)
         if (rd != 0) {
             tcg_gen_movi(ctx->s, TCG_TYPE_I64, cpu_gpr[rd], ctx->next_pc);
         }
-        gen_goto_tb(ctx, 0, (ctx->prev_const_val + (uint64_t)imm) &
-                                ~(uint64_t)1);
+        gen_goto_tb(ctx, 0,
+                    (ctx->prev_const_val + (uint64_t)imm) & ~(uint64_t)1);
         return true;
     }
     target = gen_addr(ctx, rs1, imm);

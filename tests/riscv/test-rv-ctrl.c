@@ -285,8 +285,8 @@ START_TEST(test_const_jalr)
     rv_emit(&as, rv_addi(S0, ZERO, 50));
     rv_bind(&as, loop);
     uint64_t c1 = rv_here(&as);
-    st[ns++] = (Stub){c1 + 0x8000 + 0x40c,
-                      {rv_addi(S1, S1, 1), rv_jalr(ZERO, RA, 0)}, 2};
+    st[ns++] = (Stub){
+        c1 + 0x8000 + 0x40c, {rv_addi(S1, S1, 1), rv_jalr(ZERO, RA, 0)}, 2};
     emit_pair(&as, false, RA, RA, st[ns - 1].at, 0);
     uint64_t link1 = rv_here(&as);
     rv_emit(&as, rv_addi(S0, S0, -1));
@@ -294,15 +294,15 @@ START_TEST(test_const_jalr)
 
     /* 2: rd = rs1, odd immediate. */
     uint64_t c2 = rv_here(&as);
-    st[ns++] = (Stub){c2 + 0x9000 - 0x7fe,
-                      {rv_addi(S2, T1, 0), rv_jalr(ZERO, T1, 0)}, 2};
+    st[ns++] = (Stub){
+        c2 + 0x9000 - 0x7fe, {rv_addi(S2, T1, 0), rv_jalr(ZERO, T1, 0)}, 2};
     emit_pair(&as, false, T1, T1, st[ns - 1].at, 1);
     uint64_t link2 = rv_here(&as);
 
     /* 3: rd elsewhere; t2 keeps the auipc value. */
     uint64_t c3 = rv_here(&as);
-    st[ns++] = (Stub){c3 + 0xa000 + 0x7fe,
-                      {rv_addi(S3, T3, 0), rv_jalr(ZERO, T3, 0)}, 2};
+    st[ns++] = (Stub){
+        c3 + 0xa000 + 0x7fe, {rv_addi(S3, T3, 0), rv_jalr(ZERO, T3, 0)}, 2};
     emit_pair(&as, false, T2, T3, st[ns - 1].at, 0);
     uint64_t link3 = rv_here(&as);
 
@@ -319,16 +319,16 @@ START_TEST(test_const_jalr)
 
     /* 6: auipc, then c.jalr on it (target = the auipc value). */
     uint64_t c6 = rv_here(&as);
-    st[ns++] = (Stub){c6 + 0xc000, {rv_addi(22, RA, 0), rv_jalr(ZERO, RA, 0)},
-                      2};
+    st[ns++] =
+        (Stub){c6 + 0xc000, {rv_addi(22, RA, 0), rv_jalr(ZERO, RA, 0)}, 2};
     rv_emit(&as, rv_auipc(A5, 0xc));
     rv_emit16(&as, rv_c_jalr(A5));
     uint64_t link6 = rv_here(&as);
 
     /* 7: an instruction in between changes the register: real value. */
     uint64_t c7 = rv_here(&as);
-    st[ns++] = (Stub){c7 + 0xd000 + 8,
-                      {rv_addi(23, RA, 0), rv_jalr(ZERO, RA, 0)}, 2};
+    st[ns++] =
+        (Stub){c7 + 0xd000 + 8, {rv_addi(23, RA, 0), rv_jalr(ZERO, RA, 0)}, 2};
     rv_emit(&as, rv_auipc(T0, 0xd));
     rv_emit(&as, rv_addi(T0, T0, 8));
     rv_emit(&as, rv_jalr(RA, T0, 0));
@@ -663,7 +663,7 @@ START_TEST(test_jump_continue)
         uint64_t patch = rv_here(&as);
         rv_emit(&as, rv_addi(A1, A1, 1));
         rv_c_j_to(&as, l2);
-        rv_emit16(&as, rv_c_li(A0, -2)); /* skipped */
+        rv_emit16(&as, rv_c_li(A0, -2));     /* skipped */
         rv_emit(&as, rv_addi(A0, ZERO, -3)); /* skipped */
         rv_bind(&as, l2);
         uint64_t end = rv_here(&as);

@@ -406,16 +406,33 @@ static uint64_t sgnj_model(int op, bool dbl, uint64_t x, uint64_t y)
 
 static uint64_t sgnj_operand(uint64_t *seed, bool dbl, unsigned n)
 {
-    static const uint64_t edge_d[] = {
-        0, 0x8000000000000000ull, 0x3ff0000000000000ull,
-        0xbff0000000000000ull, 0x7ff0000000000000ull, 0xfff0000000000000ull,
-        CNAN_D, 0xfff8000000000000ull, 0x7ff0000000000001ull, 1,
-        0xffffffffffffffffull, 0x7fffffffffffffffull};
-    static const uint64_t edge_s[] = {
-        BOX(0), BOX(0x80000000), BOX(0x3f800000), BOX(0xbf800000),
-        BOX(0x7f800000), BOX(0xff800000), BOX(CNAN_S), BOX(0xffc00001),
-        BOX(0x7f800001), 0x3f800000, 0xbf800000, 0xfffffffebf800000ull,
-        0x7fffffffbf800000ull, 0xffffffff7fffffffull, 0};
+    static const uint64_t edge_d[] = {0,
+                                      0x8000000000000000ull,
+                                      0x3ff0000000000000ull,
+                                      0xbff0000000000000ull,
+                                      0x7ff0000000000000ull,
+                                      0xfff0000000000000ull,
+                                      CNAN_D,
+                                      0xfff8000000000000ull,
+                                      0x7ff0000000000001ull,
+                                      1,
+                                      0xffffffffffffffffull,
+                                      0x7fffffffffffffffull};
+    static const uint64_t edge_s[] = {BOX(0),
+                                      BOX(0x80000000),
+                                      BOX(0x3f800000),
+                                      BOX(0xbf800000),
+                                      BOX(0x7f800000),
+                                      BOX(0xff800000),
+                                      BOX(CNAN_S),
+                                      BOX(0xffc00001),
+                                      BOX(0x7f800001),
+                                      0x3f800000,
+                                      0xbf800000,
+                                      0xfffffffebf800000ull,
+                                      0x7fffffffbf800000ull,
+                                      0xffffffff7fffffffull,
+                                      0};
     uint64_t r = xrand(seed);
 
     if (dbl) {
@@ -440,17 +457,16 @@ static uint64_t sgnj_operand(uint64_t *seed, bool dbl, unsigned n)
 START_TEST(test_sign_inject)
 {
     /* {rd, rs1, rs2} */
-    static const unsigned regs[][3] = {
-        {10, 1, 2}, {10, 1, 1}, {1, 1, 2}, {2, 1, 2}, {1, 1, 1}, {0, 2, 1}};
+    static const unsigned regs[][3] = {{10, 1, 2}, {10, 1, 1}, {1, 1, 2},
+                                       {2, 1, 2},  {1, 1, 1},  {0, 2, 1}};
     uint64_t seed = 0x243f6a8885a308d3ull;
 
     for (int op = 0; op < 3; op++) {
         for (int dbl = 0; dbl < 2; dbl++) {
             for (size_t g = 0; g < sizeof(regs) / sizeof(regs[0]); g++) {
                 unsigned rd = regs[g][0], rs1 = regs[g][1], rs2 = regs[g][2];
-                uint32_t insn =
-                    rv_enc_r(0x10u | (unsigned)dbl, rs2, rs1, (unsigned)op, rd,
-                             0x53);
+                uint32_t insn = rv_enc_r(0x10u | (unsigned)dbl, rs2, rs1,
+                                         (unsigned)op, rd, 0x53);
                 for (unsigned n = 0; n < 40; n++) {
                     uint64_t a = sgnj_operand(&seed, dbl, n);
                     uint64_t b = sgnj_operand(&seed, dbl, (n * 7 + 3) % 40);
@@ -459,12 +475,13 @@ START_TEST(test_sign_inject)
                     Res r = run1(insn, a, b, 0, 0, 0, _i);
                     uint64_t got = rv_cpu->fpr[rd];
                     ck_assert_int_eq(r.excp, EXCP_RISCV_ECALL);
-                    ck_assert_msg(got == want && r.flags == 0,
-                                  "[%s] fsgnj op %d %s f%u,f%u,f%u x=%016"
-                                  PRIx64 " y=%016" PRIx64 ": got %016" PRIx64
-                                  " flags %x, want %016" PRIx64,
-                                  rv_config_name(), op, dbl ? "d" : "s", rd,
-                                  rs1, rs2, x, y, got, r.flags, want);
+                    ck_assert_msg(
+                        got == want && r.flags == 0,
+                        "[%s] fsgnj op %d %s f%u,f%u,f%u x=%016" PRIx64
+                        " y=%016" PRIx64 ": got %016" PRIx64
+                        " flags %x, want %016" PRIx64,
+                        rv_config_name(), op, dbl ? "d" : "s", rd, rs1, rs2, x,
+                        y, got, r.flags, want);
                     if (rd != 10) {
                         ck_assert_uint_eq(r.f, 0x1234);
                     }
