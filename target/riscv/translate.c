@@ -11,13 +11,15 @@
  *
  * Block shape (docs/adding-a-guest.md):
  *  - one insn_start(pc, 0) per guest instruction;
- *  - a block ends at a branch or jump, after an exception, ecall, ebreak
+ *  - a block ends at a branch or jump (except a forward j within its
+ *    first page, see gen_jal), after an exception, ecall, ebreak
  *    or fence.i, when the next instruction starts on another 4 KiB page
  *    than the block's first one (so a block covers at most that page plus
  *    the tail of a 32-bit instruction straddling into the next), or after
  *    max_insns instructions;
  *  - direct jumps store the target pc, then goto_tb n + exit_tb(tb, n);
- *    jalr stores the pc and uses lookup_and_goto_ptr;
+ *    jalr stores the pc and uses lookup_and_goto_ptr, unless the
+ *    instruction before it (lui/auipc) made the target a constant;
  *  - every instruction does its memory accesses and faulting work before
  *    it writes a guest register, so restoring the pc is a full restore.
  *
@@ -81,6 +83,11 @@ typedef struct DisasContext {
      * instruction, and as seen by the next one; 0 when none. */
     int zext_rd, zext_rs;
     int prev_zext_rd, prev_zext_rs;
+    /* "lui/auipc rd, imm" with rd != 0 (trans_lui, trans_auipc): rd and
+     * the constant it now holds, set by this instruction and as seen by
+     * the next one; rd 0 when none. */
+    int const_rd, prev_const_rd;
+    uint64_t const_val, prev_const_val;
 } DisasContext;
 
 /* The field functions first, then the decoders generated from
@@ -290,8 +297,25 @@ static bool gen_branch(DisasContext *ctx, int rs1, int rs2, int64_t imm,
     return true;
 }
 
+/*
+ * A forward "j" (jal x0 / c.j) to the block's own page does not end the
+ * block: translation goes on at the target (the loop's next_pc), which
+ * saves the block exit and the globals' write-back and reload. The block
+ * then covers [tb->pc, end) including the skipped bytes: still within its
+ * first page (plus a straddling tail), so page tracking and invalidation
+ * are as for any block, and a write to the skipped bytes only drops it
+ * needlessly. Forward only, so the block cannot loop back on itself; the
+ * loop's max_insns check still ends it (at the target) when full.
+ */
 static bool gen_jal(DisasContext *ctx, int rd, int64_t imm)
 {
+    uint64_t dest = ctx->pc + (uint64_t)imm;
+
+    if (rd == 0 && imm > 0 &&
+        dest / RISCV_PAGE_SIZE == ctx->tb->pc / RISCV_PAGE_SIZE) {
+        ctx->next_pc = dest;
+        return true;
+    }
     if (rd != 0) {
         tcg_gen_movi(ctx->s, TCG_TYPE_I64, cpu_gpr[rd], ctx->next_pc);
     }
@@ -300,10 +324,22 @@ static bool gen_jal(DisasContext *ctx, int rd, int64_t imm)
 }
 
 /* Target (rs1 + imm) with bit 0 cleared, computed before rd is written
- * since rd may be rs1. */
+ * since rd may be rs1. Right after "auipc/lui rs1" (a far call or tail
+ * call) the target is known here, so the jump is direct and chainable;
+ * rs1 already holds the constant, and rd gets the link as usual. */
 static bool gen_jalr(DisasContext *ctx, int rd, int rs1, int64_t imm)
 {
-    TCGv target = gen_addr(ctx, rs1, imm);
+    TCGv target;
+
+    if (rs1 != 0 && rs1 == ctx->prev_const_rd) {
+        if (rd != 0) {
+            tcg_gen_movi(ctx->s, TCG_TYPE_I64, cpu_gpr[rd], ctx->next_pc);
+        }
+        gen_goto_tb(ctx, 0,
+                    (ctx->prev_const_val + (uint64_t)imm) & ~(uint64_t)1);
+        return true;
+    }
+    target = gen_addr(ctx, rs1, imm);
 
     tcg_gen_andi(ctx->s, TCG_TYPE_I64, cpu_pc, target, ~(uint64_t)1);
     if (rd != 0) {
@@ -346,6 +382,9 @@ static void translate_one(DisasContext *ctx)
     ctx->prev_zext_rd = ctx->zext_rd;
     ctx->prev_zext_rs = ctx->zext_rs;
     ctx->zext_rd = 0;
+    ctx->prev_const_rd = ctx->const_rd;
+    ctx->prev_const_val = ctx->const_val;
+    ctx->const_rd = 0;
     ctx->next_pc = ctx->pc + 2;
     if (!riscv_fetch_ok(ctx->pc, 2)) {
         gen_fetch_fault(ctx, ctx->pc);

@@ -241,6 +241,159 @@ START_TEST(test_jal_jalr)
 }
 END_TEST
 
+/*
+ * lui/auipc followed by a jalr on the same register: the translator makes
+ * the jump direct. Each case jumps to a stub placed afterwards at the
+ * address the pair computes (memory elsewhere is zero, an illegal
+ * instruction, so a wrong target fails the run). Checked: link values
+ * with rd = rs1, rd = x0 and rd elsewhere, bit 0 of the target cleared,
+ * the intermediate register keeping the auipc/lui value, backward
+ * targets, c.jr/c.jalr, and that the pairing is forgotten after one
+ * instruction or when jalr uses another register. s6..s8 are x22..x24.
+ */
+typedef struct Stub {
+    uint64_t at;
+    uint32_t insn[3];
+    int n;
+} Stub;
+
+/* auipc/lui rd_hi, then jalr rd, rd_hi, lo (+ odd) reaching target. */
+static void emit_pair(RvAsm *as, bool lui, unsigned rd_hi, unsigned rd,
+                      uint64_t target, int odd)
+{
+    int64_t off = lui ? (int64_t)target : (int64_t)(target - rv_here(as));
+    int32_t lo = (int32_t)((uint32_t)off & 0xfff);
+
+    lo = lo >= 0x800 ? lo - 0x1000 : lo;
+    uint32_t hi = (uint32_t)((off - lo) >> 12) & 0xfffff;
+    rv_emit(as, lui ? rv_lui(rd_hi, hi) : rv_auipc(rd_hi, hi));
+    rv_emit(as, rv_jalr(rd, rd_hi, lo + odd));
+}
+
+START_TEST(test_const_jalr)
+{
+    RvAsm as;
+    Stub st[12];
+    int ns = 0;
+    RvLabel loop;
+
+    rv_start(_i);
+    rv_asm_init(&as, RV_CODE);
+    loop = rv_label(&as);
+
+    /* 1: far call in a loop (chained after the first pass). */
+    rv_emit(&as, rv_addi(S0, ZERO, 50));
+    rv_bind(&as, loop);
+    uint64_t c1 = rv_here(&as);
+    st[ns++] = (Stub){
+        c1 + 0x8000 + 0x40c, {rv_addi(S1, S1, 1), rv_jalr(ZERO, RA, 0)}, 2};
+    emit_pair(&as, false, RA, RA, st[ns - 1].at, 0);
+    uint64_t link1 = rv_here(&as);
+    rv_emit(&as, rv_addi(S0, S0, -1));
+    rv_branch_to(&as, rv_bne(S0, ZERO, 0), loop);
+
+    /* 2: rd = rs1, odd immediate. */
+    uint64_t c2 = rv_here(&as);
+    st[ns++] = (Stub){
+        c2 + 0x9000 - 0x7fe, {rv_addi(S2, T1, 0), rv_jalr(ZERO, T1, 0)}, 2};
+    emit_pair(&as, false, T1, T1, st[ns - 1].at, 1);
+    uint64_t link2 = rv_here(&as);
+
+    /* 3: rd elsewhere; t2 keeps the auipc value. */
+    uint64_t c3 = rv_here(&as);
+    st[ns++] = (Stub){
+        c3 + 0xa000 + 0x7fe, {rv_addi(S3, T3, 0), rv_jalr(ZERO, T3, 0)}, 2};
+    emit_pair(&as, false, T2, T3, st[ns - 1].at, 0);
+    uint64_t link3 = rv_here(&as);
+
+    /* 4: lui (absolute). */
+    st[ns++] = (Stub){0xb46a, {rv_addi(S4, T5, 0), rv_jalr(ZERO, T5, 0)}, 2};
+    emit_pair(&as, true, T4, T5, st[ns - 1].at, 0);
+    uint64_t link4 = rv_here(&as);
+
+    /* 5: backward, below the program. */
+    uint64_t c5 = rv_here(&as);
+    st[ns++] = (Stub){0x300, {rv_addi(S5, A4, 0), rv_jalr(ZERO, A4, 0)}, 2};
+    emit_pair(&as, false, A3, A4, st[ns - 1].at, 0);
+    uint64_t link5 = rv_here(&as);
+
+    /* 6: auipc, then c.jalr on it (target = the auipc value). */
+    uint64_t c6 = rv_here(&as);
+    st[ns++] =
+        (Stub){c6 + 0xc000, {rv_addi(22, RA, 0), rv_jalr(ZERO, RA, 0)}, 2};
+    rv_emit(&as, rv_auipc(A5, 0xc));
+    rv_emit16(&as, rv_c_jalr(A5));
+    uint64_t link6 = rv_here(&as);
+
+    /* 7: an instruction in between changes the register: real value. */
+    uint64_t c7 = rv_here(&as);
+    st[ns++] =
+        (Stub){c7 + 0xd000 + 8, {rv_addi(23, RA, 0), rv_jalr(ZERO, RA, 0)}, 2};
+    rv_emit(&as, rv_auipc(T0, 0xd));
+    rv_emit(&as, rv_addi(T0, T0, 8));
+    rv_emit(&as, rv_jalr(RA, T0, 0));
+    uint64_t link7 = rv_here(&as);
+
+    /* 8: jalr on another register than the auipc's: a6's value. */
+    st[ns++] = (Stub){0xe222, {rv_addi(24, RA, 0), rv_jalr(ZERO, RA, 0)}, 2};
+    rv_emit(&as, rv_auipc(T0, 0x1));
+    rv_emit(&as, rv_jalr(RA, A6, 0));
+    uint64_t link8 = rv_here(&as);
+    uint64_t t0_8 = link8 - 8 + 0x1000;
+
+    /* 9: tail jumps: jalr x0, then c.jr in the stub, to an ecall. */
+    uint64_t c9 = rv_here(&as);
+    uint64_t s9 = c9 + 0xf000 - 0x1f4;
+    emit_pair(&as, false, T6, ZERO, s9, 1);
+    rv_asm_finish(&as);
+    rv_load(&as);
+    for (int i = 0; i < ns; i++) {
+        RvAsm sa;
+        rv_asm_init(&sa, st[i].at);
+        for (int k = 0; k < st[i].n; k++) {
+            rv_emit(&sa, st[i].insn[k]);
+        }
+        rv_load(&sa);
+        rv_asm_free(&sa);
+    }
+    RvAsm tail;
+    rv_asm_init(&tail, s9);
+    rv_emit(&tail, rv_auipc(A7, 0x1));
+    rv_emit16(&tail, rv_c_jr(A7));
+    rv_load(&tail);
+    rv_asm_free(&tail);
+    rv_asm_init(&tail, s9 + 0x1000);
+    rv_emit(&tail, RV_ECALL);
+    rv_load(&tail);
+    rv_asm_free(&tail);
+
+    rv_cpu->gpr[A6] = 0xe222;
+    rv_run_to_ecall(RV_CODE, s9 + 0x1000);
+    rv_assert_reg(S1, 50, "far call loop");
+    rv_assert_reg(RA, link8, "last link");
+    rv_assert_reg(S2, link2, "rd = rs1 link");
+    rv_assert_reg(T1, link2, "rd = rs1 after return");
+    rv_assert_reg(S3, link3, "rd elsewhere link");
+    rv_assert_reg(T2, c3 + 0xa000, "auipc value kept");
+    rv_assert_reg(S4, link4, "lui link");
+    rv_assert_reg(T4, 0xb000, "lui value kept");
+    rv_assert_reg(S5, link5, "backward link");
+    rv_assert_reg(A3, c5 + ((0x300 - c5 + 0x800) & ~0xfffull),
+                  "backward auipc value");
+    rv_assert_reg(22, link6, "c.jalr link");
+    rv_assert_reg(A5, c6 + 0xc000, "c.jalr auipc value");
+    rv_assert_reg(23, link7, "changed register link");
+    rv_assert_reg(T0, t0_8, "auipc before another register's jalr");
+    rv_assert_reg(24, link8, "other register link");
+    rv_assert_reg(T6, c9 + 0xf000, "tail auipc value");
+    rv_assert_reg(A7, s9 + 0x1000, "c.jr auipc value");
+    (void)link1;
+    (void)c1;
+    ck_assert(rv_cpu->gpr[0] == 0);
+    rv_asm_free(&as);
+}
+END_TEST
+
 /* A call in a loop: jal to a function returning with jalr, 1000 times,
  * so returns go through lookup_and_goto_ptr and chained blocks. */
 START_TEST(test_call_loop)
@@ -448,9 +601,10 @@ START_TEST(test_fence_i)
     loop = rv_label(&as);
     rv_emit(&as, rv_addi(T0, ZERO, 2));
     rv_emit(&as, rv_addi(A0, ZERO, 0));
-    /* Enter the loop by a jump, so its body is a block of its own that
-     * both iterations would share if nothing invalidated it. */
-    rv_jal_to(&as, ZERO, loop);
+    /* Enter the loop by a branch, so its body is a block of its own that
+     * both iterations would share if nothing invalidated it (a forward j
+     * would not end the block: the translator goes on at its target). */
+    rv_branch_to(&as, rv_beq(ZERO, ZERO, 0), loop);
     rv_bind(&as, loop);
     uint64_t site = rv_here(&as);
     rv_emit(&as, rv_addi(A0, A0, 1));
@@ -474,6 +628,85 @@ START_TEST(test_fence_i)
     rv_assert_reg(A0, 101, "patched loop body");
     rv_assert_reg(A1, 42, "patched instruction after fence.i");
     rv_asm_free(&as);
+}
+END_TEST
+
+/*
+ * A forward j (jal x0 or c.j) to the block's own page continues the block
+ * at the target. The continued part must be tracked with the block: a
+ * rewrite of it (rv_poke drops translations of just those bytes) is seen
+ * by the next run. A fault there restores its own pc with the earlier
+ * instructions' effects done. Also with small blocks and single-stepping,
+ * where the block ends at the jump or at its target.
+ */
+START_TEST(test_jump_continue)
+{
+    for (int mode = 0; mode < 3; mode++) {
+        RvAsm as;
+        RvLabel l1, l2, l3;
+        TCGStats st0, st1;
+
+        rv_start(_i);
+        if (mode == 1) {
+            rv_cpu->parent.max_insns = 2;
+        } else if (mode == 2) {
+            rv_cpu->parent.singlestep = true;
+        }
+        rv_asm_init(&as, RV_CODE);
+        l1 = rv_label(&as);
+        l2 = rv_label(&as);
+        l3 = rv_label(&as);
+        rv_emit(&as, rv_addi(S0, S0, 1));
+        rv_jal_to(&as, ZERO, l1);
+        rv_emit(&as, rv_addi(A0, ZERO, -1)); /* skipped */
+        rv_bind(&as, l1);
+        uint64_t patch = rv_here(&as);
+        rv_emit(&as, rv_addi(A1, A1, 1));
+        rv_c_j_to(&as, l2);
+        rv_emit16(&as, rv_c_li(A0, -2));     /* skipped */
+        rv_emit(&as, rv_addi(A0, ZERO, -3)); /* skipped */
+        rv_bind(&as, l2);
+        uint64_t end = rv_here(&as);
+        rv_emit(&as, RV_ECALL);
+
+        /* Second program: a fault after the jump. */
+        uint64_t fprog = rv_here(&as);
+        rv_emit(&as, rv_addi(A4, ZERO, 7));
+        rv_c_j_to(&as, l3);
+        rv_emit(&as, rv_addi(A4, ZERO, -1)); /* skipped */
+        rv_bind(&as, l3);
+        rv_emit(&as, rv_addi(A5, ZERO, 9));
+        uint64_t ld_pc = rv_here(&as);
+        rv_emit(&as, rv_ld(A2, A3, 0));
+        rv_emit(&as, rv_addi(A5, ZERO, -1));
+        rv_emit(&as, RV_ECALL);
+        rv_load(&as);
+
+        tcg_get_stats(&st0);
+        rv_run_to_ecall(RV_CODE, end);
+        tcg_get_stats(&st1);
+        rv_assert_reg(S0, 1, "before the jumps");
+        rv_assert_reg(A1, 1, "between the jumps");
+        rv_assert_reg(A0, 0, "nothing skipped ran");
+        if (mode == 0) {
+            /* One block: the ecall ends it. */
+            ck_assert_uint_eq(st1.tb_translated - st0.tb_translated, 1);
+        }
+        uint32_t insn = rv_addi(A1, A1, 100);
+        rv_poke(patch, &insn, sizeof(insn));
+        rv_run_to_ecall(RV_CODE, end);
+        rv_assert_reg(S0, 2, "second run");
+        rv_assert_reg(A1, 101, "rewritten continued part");
+        rv_assert_reg(A0, 0, "nothing skipped ran (2)");
+
+        rv_cpu->gpr[A3] = RV_MEM_SIZE;
+        rv_assert_excp(rv_run(fprog), EXCP_SEGV);
+        ck_assert_uint_eq(rv_cpu->pc, ld_pc);
+        rv_assert_reg(A4, 7, "before the jump, fault after");
+        rv_assert_reg(A5, 9, "after the jump, before the fault");
+        rv_assert_reg(A2, 0, "faulting load wrote nothing");
+        rv_asm_free(&as);
+    }
 }
 END_TEST
 
@@ -761,11 +994,13 @@ int main(void)
     tcase_add_loop_test(tc, test_branches, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_branch_reach, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_jal_jalr, 0, RV_NCONFIGS);
+    tcase_add_loop_test(tc, test_const_jalr, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_call_loop, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_ecall_ebreak, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_illegal, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_fetch_fault, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_fence_i, 0, RV_NCONFIGS);
+    tcase_add_loop_test(tc, test_jump_continue, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_page_straddle, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_counters, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_fp_csrs, 0, RV_NCONFIGS);

@@ -377,6 +377,124 @@ START_TEST(test_simple)
 }
 END_TEST
 
+/*
+ * Sign injection (inline IR, not a helper) against a C model of the
+ * manual, on every register aliasing (the rs1 == rs2 forms are fmv, fneg
+ * and fabs), with signed zeros, infinities, NaNs, and for .s proper,
+ * improper and almost-proper NaN-boxing (an improperly boxed operand reads
+ * as the canonical NaN, sign 0). fflags must stay 0.
+ */
+static uint64_t xrand(uint64_t *s);
+
+static uint64_t sgnj_model(int op, bool dbl, uint64_t x, uint64_t y)
+{
+    uint64_t s = dbl ? 1ull << 63 : 1ull << 31;
+
+    if (!dbl) {
+        x = (x >> 32) == 0xffffffffu ? x : BOX(CNAN_S);
+        y = (y >> 32) == 0xffffffffu ? y : BOX(CNAN_S);
+    }
+    switch (op) {
+    case 0:
+        return (x & ~s) | (y & s);
+    case 1:
+        return (x & ~s) | (~y & s);
+    default:
+        return x ^ (y & s);
+    }
+}
+
+static uint64_t sgnj_operand(uint64_t *seed, bool dbl, unsigned n)
+{
+    static const uint64_t edge_d[] = {0,
+                                      0x8000000000000000ull,
+                                      0x3ff0000000000000ull,
+                                      0xbff0000000000000ull,
+                                      0x7ff0000000000000ull,
+                                      0xfff0000000000000ull,
+                                      CNAN_D,
+                                      0xfff8000000000000ull,
+                                      0x7ff0000000000001ull,
+                                      1,
+                                      0xffffffffffffffffull,
+                                      0x7fffffffffffffffull};
+    static const uint64_t edge_s[] = {BOX(0),
+                                      BOX(0x80000000),
+                                      BOX(0x3f800000),
+                                      BOX(0xbf800000),
+                                      BOX(0x7f800000),
+                                      BOX(0xff800000),
+                                      BOX(CNAN_S),
+                                      BOX(0xffc00001),
+                                      BOX(0x7f800001),
+                                      0x3f800000,
+                                      0xbf800000,
+                                      0xfffffffebf800000ull,
+                                      0x7fffffffbf800000ull,
+                                      0xffffffff7fffffffull,
+                                      0};
+    uint64_t r = xrand(seed);
+
+    if (dbl) {
+        if (n < sizeof(edge_d) / sizeof(edge_d[0])) {
+            return edge_d[n];
+        }
+        return r;
+    }
+    if (n < sizeof(edge_s) / sizeof(edge_s[0])) {
+        return edge_s[n];
+    }
+    switch (r & 3) {
+    case 0:
+        return r >> 2; /* upper half not all ones */
+    case 1:
+        return BOX(r >> 2) & ~(1ull << (32 + (r >> 40) % 32));
+    default:
+        return BOX(r >> 2);
+    }
+}
+
+START_TEST(test_sign_inject)
+{
+    /* {rd, rs1, rs2} */
+    static const unsigned regs[][3] = {{10, 1, 2}, {10, 1, 1}, {1, 1, 2},
+                                       {2, 1, 2},  {1, 1, 1},  {0, 2, 1}};
+    uint64_t seed = 0x243f6a8885a308d3ull;
+
+    for (int op = 0; op < 3; op++) {
+        for (int dbl = 0; dbl < 2; dbl++) {
+            for (size_t g = 0; g < sizeof(regs) / sizeof(regs[0]); g++) {
+                unsigned rd = regs[g][0], rs1 = regs[g][1], rs2 = regs[g][2];
+                uint32_t insn = rv_enc_r(0x10u | (unsigned)dbl, rs2, rs1,
+                                         (unsigned)op, rd, 0x53);
+                for (unsigned n = 0; n < 40; n++) {
+                    uint64_t a = sgnj_operand(&seed, dbl, n);
+                    uint64_t b = sgnj_operand(&seed, dbl, (n * 7 + 3) % 40);
+                    uint64_t x = rs1 == 1 ? a : b, y = rs2 == 1 ? a : b;
+                    uint64_t want = sgnj_model(op, dbl, x, y);
+                    Res r = run1(insn, a, b, 0, 0, 0, _i);
+                    uint64_t got = rv_cpu->fpr[rd];
+                    ck_assert_int_eq(r.excp, EXCP_RISCV_ECALL);
+                    ck_assert_msg(
+                        got == want && r.flags == 0,
+                        "[%s] fsgnj op %d %s f%u,f%u,f%u x=%016" PRIx64
+                        " y=%016" PRIx64 ": got %016" PRIx64
+                        " flags %x, want %016" PRIx64,
+                        rv_config_name(), op, dbl ? "d" : "s", rd, rs1, rs2, x,
+                        y, got, r.flags, want);
+                    if (rd != 10) {
+                        ck_assert_uint_eq(r.f, 0x1234);
+                    }
+                    if (rd != rs1) {
+                        ck_assert_uint_eq(rv_cpu->fpr[rs1], x);
+                    }
+                }
+            }
+        }
+    }
+}
+END_TEST
+
 /* Reserved static rm and invalid dynamic frm are illegal at that pc;
  * fflags and fa0 untouched. */
 START_TEST(test_bad_rm)
@@ -625,6 +743,7 @@ int main(void)
     tcase_add_test(tc, test_host_tininess);
     tcase_add_loop_test(tc, test_hand, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_simple, 0, RV_NCONFIGS);
+    tcase_add_loop_test(tc, test_sign_inject, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_bad_rm, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_mem, 0, RV_NCONFIGS);
     tcase_add_loop_test(tc, test_random_vs_host, 0, RV_NCONFIGS);
