@@ -27,6 +27,7 @@ static inline void reg_set(TCGGen *g, int r, TCGTemp *t)
 {
     g->reg_to_temp[r] = t;
     if (t) {
+        g->reg_use[r] = g->tick;
         g->used |= 1u << r;
     } else {
         g->used &= ~(1u << r);
@@ -147,12 +148,21 @@ static int reg_alloc(TCGGen *g, TCGRegSet want)
             return r;
         }
     }
+    /* Evict the least recently used: always taking the first register in
+     * the order threw out values the next instructions needed, and a long
+     * block (sha256's rounds) then reloaded its guest registers from env
+     * about three times as often as it had to. */
+    int best = -1;
     for (size_t i = 0; i < G_N_ELEMENTS(tcg_target_alloc_order); i++) {
         int r = tcg_target_alloc_order[i];
-        if (want & (1u << r)) {
-            reg_free(g, r);
-            return r;
+        if ((want & (1u << r)) &&
+            (best < 0 || g->reg_use[r] < g->reg_use[best])) {
+            best = r;
         }
+    }
+    if (best >= 0) {
+        reg_free(g, best);
+        return best;
     }
     fprintf(stderr, "vemu: tcg: no register satisfies set 0x%x\n", want);
     abort();
@@ -299,6 +309,19 @@ static void reg_alloc_mov(TCGGen *g, const TCGOp *op)
                       : reg_alloc(g, TCG_TARGET_ALL_REGS & ~busy);
             reg_set(g, reg, ot); /* pin while copying */
             temp_copy_to(g, it, reg);
+        } else if (it->kind == TEMP_GLOBAL && !(op->life & TCG_LIFE_DEAD(1)) &&
+                   ot->val_type != TEMP_VAL_REG) {
+            /* A global read again later: load it into a register of its
+             * own and copy, rather than reloading it at its next use. */
+            int ireg = reg_alloc(g, TCG_TARGET_ALL_REGS);
+            temp_copy_to(g, it, ireg);
+            it->val_type = TEMP_VAL_REG;
+            it->reg = ireg;
+            it->mem_coherent = true;
+            reg_set(g, ireg, it);
+            reg = reg_alloc(g, TCG_TARGET_ALL_REGS & ~(1u << ireg));
+            reg_set(g, reg, ot);
+            temp_copy_to(g, it, reg);
         } else {
             reg = ot->val_type == TEMP_VAL_REG
                       ? ot->reg
@@ -431,6 +454,7 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
             reg_set(g, reg, t);
         }
         i_alloc |= 1u << reg;
+        g->reg_use[reg] = g->tick;
         args[k] = reg;
     }
     for (int k = nb_o + nb_i; k < nb_o + nb_i + nb_c; k++) {
@@ -612,6 +636,7 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
 
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
+        g->tick = i;
         if (g->code_ptr + TCG_MAX_OP_CODE > g->code_end) {
             return -1;
         }

@@ -45,6 +45,10 @@ typedef struct TCGGen {
     const uint8_t *rx_start; /* executable view of code_start */
     TCGTemp *reg_to_temp[TCG_TARGET_NB_REGS];
     TCGRegSet used; /* registers whose reg_to_temp is set */
+    /* The op index at which each register was last assigned or read:
+     * eviction takes the least recently used one. */
+    uint32_t reg_use[TCG_TARGET_NB_REGS];
+    uint32_t tick;
     TCGRegSet reserved;
     intptr_t frame_next; /* next free spill slot offset */
     uint32_t *tb_temps;  /* indexes of the block's TB temps */

@@ -612,7 +612,7 @@ static void gen_fetch_fault(DisasContext *ctx, uint64_t addr)
 static void gen_helper_env_imm(DisasContext *ctx, const TCGHelperInfo *info,
                                int n, const uint64_t *imm)
 {
-    TCGv args[TCG_MAX_CALL_IARGS];
+    TCGv args[TCG_MAX_CALL_IARGS] = {0}; /* quiets -O3's maybe-uninitialized */
 
     assert(n + 1 <= TCG_MAX_CALL_IARGS && n + 1 == info->nb_args);
     args[0] = ctx->s->env_temp;
