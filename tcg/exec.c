@@ -219,11 +219,12 @@ static void flush_for_retry(uint64_t pc, const char *what)
  * a flush must make room first. Caller holds the TB lock and runs no
  * generated code. */
 /*
- * Every block starts by testing cpu->exit_request, so a guest spinning in
- * chained blocks still returns to the main loop promptly. Added here rather
- * than by front ends so none can forget it; the exit happens before the
- * first guest instruction, so only the pc needs restoring (the main loop
- * does that from the block's first insn_start on TB_EXIT_REQUESTED).
+ * Without gen_backward_exit_checks, every block starts by testing
+ * cpu->exit_request, so a guest spinning in chained blocks still returns
+ * to the main loop promptly. Added here rather than by front ends so none
+ * can forget it; the exit happens before the first guest instruction, so
+ * only the pc needs restoring (the main loop does that from the block's
+ * first insn_start on TB_EXIT_REQUESTED).
  */
 static void gen_exit_request_check(TCGContext *s, TranslationBlock *tb)
 {
@@ -244,6 +245,74 @@ static void gen_exit_request_check(TCGContext *s, TranslationBlock *tb)
     tcg_gen_exit_tb(s, tb, TB_EXIT_REQUESTED);
 }
 
+/* The constant op sets pc_global to, if it is "mov pc_global, const". */
+static bool op_sets_pc_const(const TCGContext *s, const TCGOp *op,
+                             uint32_t pc_global, uint64_t *dest)
+{
+    if (op->opc != INDEX_op_mov || op->args[0] != pc_global) {
+        return false;
+    }
+    const TCGTemp *src = &s->temps[op->args[1]];
+    if (src->kind != TEMP_CONST) {
+        return false;
+    }
+    *dest = src->val;
+    return true;
+}
+
+/*
+ * For a target that names its pc global (TargetOps.lookup_pc_offset), the
+ * exit_request test goes on the block's backward direct jumps instead of
+ * its entry: every loop of chained blocks has a jump to an address not
+ * above its own block's (or an indirect jump, whose lookup tests the flag
+ * itself), and a loop of four small blocks then tests once per iteration,
+ * not four times. The test leaves with the jump's destination stored as
+ * the pc, through an unchained exit; the main loop then sees the request.
+ * Front ends set the pc to a constant right before each goto_tb; if a
+ * block does anything else, it gets the entry test instead (false).
+ */
+static bool gen_backward_exit_checks(TCGContext *s, TranslationBlock *tb,
+                                     uint32_t pc_global)
+{
+    uint64_t dest = 0;
+    if (!pc_global) {
+        return false;
+    }
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        if (s->ops[i].opc == INDEX_op_goto_tb &&
+            (i == 0 || !op_sets_pc_const(s, &s->ops[i - 1], pc_global, &dest))) {
+            return false;
+        }
+    }
+    /* From the end, so that insertions do not move ops still to visit. */
+    for (uint32_t i = s->nb_ops; i-- > 1;) {
+        if (s->ops[i].opc != INDEX_op_goto_tb) {
+            continue;
+        }
+        op_sets_pc_const(s, &s->ops[i - 1], pc_global, &dest);
+        if (dest > tb->pc) {
+            continue;
+        }
+        uint32_t label = tcg_label_new(s);
+        TCGv flag = tcg_temp_ebb(s, TCG_TYPE_I32);
+        TCGOp *op = tcg_op_insert_before(s, i - 1, INDEX_op_ld, TCG_TYPE_I32);
+        op->args[0] = flag;
+        op->args[1] = s->env_temp;
+        op->args[2] = MO_32;
+        op->args[3] = offsetof(CPUState, exit_request);
+        op = tcg_op_insert_before(s, i, INDEX_op_brcond, TCG_TYPE_I32);
+        op->args[0] = flag;
+        op->args[1] = tcg_constant(s, TCG_TYPE_I32, 0);
+        op->args[2] = TCG_COND_NE;
+        op->args[3] = label;
+        s->labels[label].refs++;
+        tcg_gen_set_label(s, label);
+        tcg_gen_movi(s, TCG_TYPE_I64, pc_global, dest);
+        tcg_gen_exit_tb(s, NULL, 0);
+    }
+    return true;
+}
+
 static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
 {
     const TCGBackend *be = tb_region_backend();
@@ -262,7 +331,9 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
                            ? thread_ctx_lookup_pc
                            : 0;
         cpu->ops->translate(cpu, s, tb, max_insns);
-        gen_exit_request_check(s, tb);
+        if (!gen_backward_exit_checks(s, tb, thread_ctx_lookup_pc)) {
+            gen_exit_request_check(s, tb);
+        }
         if (tcg_log_mask & (TCG_LOG_IN_ASM | TCG_LOG_OP)) {
             log_front_end(cpu, s, tb);
         }
@@ -348,8 +419,9 @@ static void log_exec(const TranslationBlock *tb)
  * pull the code out from under the caller. */
 const void *helper_lookup_tb_ptr(CPUState *cpu)
 {
-    /* A flush waits for this thread: back to the main loop. */
-    if (tb_flush_pending()) {
+    /* A flush waits for this thread, and an exit request is tested here
+     * for loops closed by indirect jumps: back to the main loop. */
+    if (tb_flush_pending() || cpu->exit_request) {
         return tcg_code_gen_epilogue;
     }
     uint64_t pc;

@@ -577,6 +577,7 @@ static void label_bind(TCGGen *g, uint32_t label)
     TCGLabel *l = &g->s->labels[label];
     l->has_value = true;
     l->value = tcg_gen_offset(g);
+    g->label_off = (uint32_t)l->value;
     for (uint32_t i = 0; i < l->nb_relocs; i++) {
         tcg_patch_reloc(g, l->relocs[i], (uint32_t)l->value);
     }

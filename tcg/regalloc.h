@@ -49,6 +49,11 @@ typedef struct TCGGen {
      * eviction takes the least recently used one. */
     uint32_t reg_use[TCG_TARGET_NB_REGS];
     uint32_t tick;
+    uint32_t label_off; /* code offset of the last label bound */
+    /* The last 64-bit op whose 32-bit form the backend may switch to when
+     * a zero extension of its result follows at once (zx_end). */
+    uint32_t zx_start, zx_end;
+    int zx_reg;
     TCGRegSet reserved;
     intptr_t frame_next; /* next free spill slot offset */
     uint32_t *tb_temps;  /* indexes of the block's TB temps */

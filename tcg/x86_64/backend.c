@@ -153,6 +153,11 @@ void x86_out_lookup_goto(TCGGen *g, int pc_reg)
                       (int32_t)offsetof(TranslationBlock, invalid));
     x86_out8(g, 0);
     out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
+    /* Loops closed by indirect jumps test for exit requests here. */
+    x86_out_modrm_sib(g, OPC_ARITH_EvIb, ARITH_CMP, TCG_AREG0, -1,
+                      (int32_t)offsetof(CPUState, exit_request));
+    x86_out8(g, 0);
+    out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
     /* A flush waits for this thread to leave generated code. */
     tcg_out_movi(g, TCG_TYPE_I64, h, (uintptr_t)tb_flush_pending_addr());
     x86_out_modrm_sib(g, OPC_ARITH_EbIb, ARITH_CMP, h, -1, 0);

@@ -138,13 +138,22 @@ bool tcg_target_constraints(const TCGOp *op, TCGOpConstraints *ct)
         ct_alias(ct, 0, 0);
         ct_in(ct, 1, R_ANY, false);
         return true;
+    case INDEX_op_ext32u:
+    case INDEX_op_extu_i32_i64:
+        /* In place when the input dies, so zx_fold can apply (or, for an
+         * i32 input, which is zero-extended already, nothing at all). */
+        if (op->life & TCG_LIFE_DEAD(1)) {
+            ct_alias(ct, 0, 0);
+        } else {
+            ct_out(ct, 0, R_ANY);
+        }
+        ct_in(ct, 1, R_ANY, false);
+        return true;
     case INDEX_op_ext8s:
     case INDEX_op_ext8u:
     case INDEX_op_ext16s:
     case INDEX_op_ext16u:
     case INDEX_op_ext32s:
-    case INDEX_op_ext32u:
-    case INDEX_op_extu_i32_i64:
     case INDEX_op_exts_i32_i64:
     case INDEX_op_extrl_i64_i32:
         ct_out(ct, 0, R_ANY);
@@ -390,6 +399,35 @@ static void out_arith2(TCGGen *g, int ext, bool w, int dst, TCGArg b,
 static void out_not(TCGGen *g, bool w, int reg)
 {
     x86_out_modrm(g, OPC_GRP3_Ev | (w ? P_REXW : 0), EXT3_NOT, reg);
+}
+
+/*
+ * add/sub/and/or/xor at 64 bits are one instruction with a REX.W prefix at
+ * start. Their 32-bit forms give the same low half and zero the high half,
+ * so an ext32u of the result in place, right after, can clear REX.W (0x48
+ * -> 0x40, the same length) instead of costing an instruction: every W
+ * operation of an aarch64 guest is such a pair.
+ */
+static void zx_note(TCGGen *g, uint32_t start, int reg)
+{
+    uint8_t rex = g->code_start[start];
+    if ((rex & 0xf8) == 0x48) {
+        g->zx_start = start;
+        g->zx_end = tcg_gen_offset(g);
+        g->zx_reg = reg;
+    }
+}
+
+static bool zx_fold(TCGGen *g, int dst, int src)
+{
+    uint32_t here = tcg_gen_offset(g);
+    if (dst != src || g->zx_end != here || g->zx_reg != dst ||
+        g->label_off == here || here == 0) {
+        return false;
+    }
+    g->code_start[g->zx_start] &= (uint8_t)~0x08;
+    g->zx_end = 0;
+    return true;
 }
 
 /* Extension of reg's low `size` bits into dst at width w. */
@@ -1220,6 +1258,7 @@ void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
     bool w = op->type == TCG_TYPE_I64;
     int rexw = w ? P_REXW : 0;
     TCGType type = (TCGType)op->type;
+    uint32_t start = tcg_gen_offset(g);
 
     switch (op->opc) {
     case INDEX_op_add:
@@ -1235,19 +1274,24 @@ void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
             x86_out_modrm_sib(g, OPC_LEA | rexw, (int)a[0], (int)a[1],
                               (int)a[2], 0);
         }
+        if (w) {
+            zx_note(g, start, (int)a[0]);
+        }
         break;
     case INDEX_op_sub:
-        out_arith2(g, ARITH_SUB, w, (int)a[0], a[2], c[2]);
-        break;
     case INDEX_op_and:
-        out_arith2(g, ARITH_AND, w, (int)a[0], a[2], c[2]);
-        break;
     case INDEX_op_or:
-        out_arith2(g, ARITH_OR, w, (int)a[0], a[2], c[2]);
+    case INDEX_op_xor: {
+        static const int ext[] = {
+            [INDEX_op_sub] = ARITH_SUB, [INDEX_op_and] = ARITH_AND,
+            [INDEX_op_or] = ARITH_OR,   [INDEX_op_xor] = ARITH_XOR,
+        };
+        out_arith2(g, ext[op->opc], w, (int)a[0], a[2], c[2]);
+        if (w) {
+            zx_note(g, start, (int)a[0]);
+        }
         break;
-    case INDEX_op_xor:
-        out_arith2(g, ARITH_XOR, w, (int)a[0], a[2], c[2]);
-        break;
+    }
     case INDEX_op_eqv:
         out_arith2(g, ARITH_XOR, w, (int)a[0], a[2], c[2]);
         out_not(g, w, (int)a[0]);
@@ -1361,7 +1405,17 @@ void tcg_out_op(TCGGen *g, const TCGOp *op, const TCGArg *a, const bool *c)
         out_ext(g, true, (int)a[0], (int)a[1], MO_32, true);
         break;
     case INDEX_op_ext32u:
+        if (zx_fold(g, (int)a[0], (int)a[1])) {
+            break;
+        }
+        out_ext(g, false, (int)a[0], (int)a[1], MO_32, false);
+        break;
     case INDEX_op_extu_i32_i64:
+        /* An i32 value's register is zero-extended already (tcg.h). */
+        if (a[0] != a[1]) {
+            out_ext(g, false, (int)a[0], (int)a[1], MO_32, false);
+        }
+        break;
     case INDEX_op_extrl_i64_i32:
         out_ext(g, false, (int)a[0], (int)a[1], MO_32, false);
         break;
