@@ -225,21 +225,22 @@ static void flush_for_retry(uint64_t pc, const char *what)
  * first guest instruction, so only the pc needs restoring (the main loop
  * does that from the block's first insn_start on TB_EXIT_REQUESTED).
  */
-static void gen_exit_request_check(TCGContext *s, TranslationBlock *tb)
+static uint32_t gen_exit_request_check(TCGContext *s)
 {
+    /* Emitted before the front end runs, not inserted in front of its
+     * ops afterwards: no ops to move. */
     uint32_t label = tcg_label_new(s);
     TCGv flag = tcg_temp_ebb(s, TCG_TYPE_I32);
-    TCGOp *op = tcg_op_insert_before(s, 0, INDEX_op_ld, TCG_TYPE_I32);
-    op->args[0] = flag;
-    op->args[1] = s->env_temp;
-    op->args[2] = MO_32;
-    op->args[3] = offsetof(CPUState, exit_request);
-    op = tcg_op_insert_before(s, 1, INDEX_op_brcond, TCG_TYPE_I32);
-    op->args[0] = flag;
-    op->args[1] = tcg_constant(s, TCG_TYPE_I32, 0);
-    op->args[2] = TCG_COND_NE;
-    op->args[3] = label;
-    s->labels[label].refs++;
+    tcg_gen_ld(s, TCG_TYPE_I32, flag, s->env_temp, MO_32,
+               offsetof(CPUState, exit_request));
+    tcg_gen_brcondi(s, TCG_TYPE_I32, TCG_COND_NE, flag, 0, label);
+    return label;
+}
+
+/* The exit the check branches to, after the block's own ops. */
+static void gen_exit_request_exit(TCGContext *s, TranslationBlock *tb,
+                                  uint32_t label)
+{
     tcg_gen_set_label(s, label);
     tcg_gen_exit_tb(s, tb, TB_EXIT_REQUESTED);
 }
@@ -261,8 +262,9 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         s->lookup_pc = be->inline_lookup && !(tcg_log_mask & TCG_LOG_EXEC)
                            ? thread_ctx_lookup_pc
                            : 0;
+        uint32_t exit_label = gen_exit_request_check(s);
         cpu->ops->translate(cpu, s, tb, max_insns);
-        gen_exit_request_check(s, tb);
+        gen_exit_request_exit(s, tb, exit_label);
         if (tcg_log_mask & (TCG_LOG_IN_ASM | TCG_LOG_OP)) {
             log_front_end(cpu, s, tb);
         }
