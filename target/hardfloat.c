@@ -12,7 +12,7 @@
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <cpuid.h>
+#include "tcg/x86_64/host-features.h"
 #endif
 
 HfHost hf_host;
@@ -23,16 +23,11 @@ void hf_host_init(void)
 
     memset(&hf_host, 0, sizeof(hf_host));
 #if defined(__x86_64__)
-    unsigned a, b, c, d;
     hf_host.on = true;
-    if (__get_cpuid(1, &a, &b, &c, &d) && ((c >> 12) & 1) &&
-        ((c >> 27) & 1)) {
-        unsigned lo, hi;
-        /* XCR0: SSE and AVX state enabled by the OS */
-        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-        (void)hi;
-        hf_host.fma = (lo & 6) == 6;
-    }
+    /* Not CPUID, which traps in a virtual machine: what glibc read. */
+    struct x86_features f;
+    x86_features_host(&f);
+    hf_host.fma = f.fma;
 #endif
     if (env) {
         if (strstr(env, "none") || strstr(env, "-hardfloat")) {

@@ -226,7 +226,29 @@ static void flush_for_retry(uint64_t pc, const char *what)
  * only the pc needs restoring (the main loop does that from the block's
  * first insn_start on TB_EXIT_REQUESTED).
  */
-static void gen_exit_request_check(TCGContext *s, TranslationBlock *tb)
+static uint32_t gen_exit_request_check(TCGContext *s)
+{
+    /* Emitted before the front end runs, not inserted in front of its
+     * ops afterwards: no ops to move. */
+    uint32_t label = tcg_label_new(s);
+    TCGv flag = tcg_temp_ebb(s, TCG_TYPE_I32);
+    tcg_gen_ld(s, TCG_TYPE_I32, flag, s->env_temp, MO_32,
+               offsetof(CPUState, exit_request));
+    tcg_gen_brcondi(s, TCG_TYPE_I32, TCG_COND_NE, flag, 0, label);
+    return label;
+}
+
+/* The exit the check branches to, after the block's own ops. */
+static void gen_exit_request_exit(TCGContext *s, TranslationBlock *tb,
+                                  uint32_t label)
+{
+    tcg_gen_set_label(s, label);
+    tcg_gen_exit_tb(s, tb, TB_EXIT_REQUESTED);
+}
+
+/* The entry check for a block already translated (a front end whose
+ * jumps gen_backward_exit_checks cannot follow): inserted in front. */
+static void gen_exit_request_check_at_entry(TCGContext *s, TranslationBlock *tb)
 {
     uint32_t label = tcg_label_new(s);
     TCGv flag = tcg_temp_ebb(s, TCG_TYPE_I32);
@@ -241,8 +263,7 @@ static void gen_exit_request_check(TCGContext *s, TranslationBlock *tb)
     op->args[2] = TCG_COND_NE;
     op->args[3] = label;
     s->labels[label].refs++;
-    tcg_gen_set_label(s, label);
-    tcg_gen_exit_tb(s, tb, TB_EXIT_REQUESTED);
+    gen_exit_request_exit(s, tb, label);
 }
 
 /* The constant op sets pc_global to, if it is "mov pc_global, const". */
@@ -330,9 +351,15 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         s->lookup_pc = be->inline_lookup && !(tcg_log_mask & TCG_LOG_EXEC)
                            ? thread_ctx_lookup_pc
                            : 0;
+        /* With a pc global, the checks go on backward jumps, placed once
+         * the block's jumps are known; otherwise at the entry. */
+        bool edge_checks = thread_ctx_lookup_pc != 0;
+        uint32_t exit_label = edge_checks ? 0 : gen_exit_request_check(s);
         cpu->ops->translate(cpu, s, tb, max_insns);
-        if (!gen_backward_exit_checks(s, tb, thread_ctx_lookup_pc)) {
-            gen_exit_request_check(s, tb);
+        if (!edge_checks) {
+            gen_exit_request_exit(s, tb, exit_label);
+        } else if (!gen_backward_exit_checks(s, tb, thread_ctx_lookup_pc)) {
+            gen_exit_request_check_at_entry(s, tb);
         }
         if (tcg_log_mask & (TCG_LOG_IN_ASM | TCG_LOG_OP)) {
             log_front_end(cpu, s, tb);

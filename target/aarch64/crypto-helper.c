@@ -8,7 +8,8 @@
  * The portable code follows the Arm ARM pseudocode (AES through the
  * S-box tables and xtime, SHA as its shared procedures). On x86-64 hosts
  * with AES-NI and PCLMULQDQ, AES and PMULL use those instead, chosen once
- * at start; a64_crypto_force_portable() lets the tests run both.
+ * at start (VEMU_HOST_FEATURES -aes, -pclmul or none turns them off);
+ * a64_crypto_force_portable() lets the tests run both.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+
+#include "tcg/x86_64/host-features.h"
 #endif
 
 static const uint8_t aes_sbox[256] = {
@@ -77,9 +80,12 @@ static bool use_pclmul;
 #if defined(__x86_64__)
 __attribute__((constructor)) static void crypto_detect_host(void)
 {
-    __builtin_cpu_init();
-    use_aesni = __builtin_cpu_supports("aes") && __builtin_cpu_supports("sse2");
-    use_pclmul = __builtin_cpu_supports("pclmul");
+    /* SSE2, which the AES-NI paths also use, is the x86-64 baseline. */
+    struct x86_features f;
+    x86_features_host(&f);
+    x86_features_apply_env(&f);
+    use_aesni = f.aes;
+    use_pclmul = f.pclmul;
 }
 #endif
 

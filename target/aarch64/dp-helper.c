@@ -7,12 +7,16 @@
  * inversions software adds. CRC32 uses polynomial 0x04C11DB7, CRC32C
  * 0x1EDC6F41 (reflected: 0xEDB88320, 0x82F63B78). Both go through
  * slicing-by-8 tables (eight bytes per step); CRC32C uses the host's
- * SSE4.2 crc32 instruction, which is the same function, when present.
+ * SSE4.2 crc32 instruction, which is the same function, when present
+ * (and VEMU_HOST_FEATURES does not say -sse42 or none).
  */
 #include <pthread.h>
 #include <stdint.h>
 
 #include "target/aarch64/cpu.h"
+#if defined(__x86_64__)
+#include "tcg/x86_64/host-features.h"
+#endif
 
 #define CRC32_POLY 0xedb88320u
 #define CRC32C_POLY 0x82f63b78u
@@ -47,7 +51,10 @@ static void init_tabs(void)
     fill_tab(crc32_tab, CRC32_POLY);
     fill_tab(crc32c_tab, CRC32C_POLY);
 #if defined(__x86_64__)
-    host_sse42 = __builtin_cpu_supports("sse4.2");
+    struct x86_features f;
+    x86_features_host(&f);
+    x86_features_apply_env(&f);
+    host_sse42 = f.sse42;
 #endif
 }
 

@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tcg/x86_64/host-features.h" /* x86_have: the host features */
+
 enum {
     TCG_REG_RAX,
     TCG_REG_RCX,
@@ -67,14 +69,5 @@ static const int8_t tcg_target_call_iarg_regs[] = {
 };
 
 #define TCG_TARGET_CALL_OARG_REG TCG_REG_RAX
-
-/* Host features, detected once (tcg/x86_64/cpuid.c). */
-extern struct x86_features {
-    bool bmi1, bmi2, lzcnt, popcnt;
-    bool sse41; /* pcmpeqq, pminsb/pminsd/pminuw/pminud and the max forms */
-} x86_have;
-void x86_detect_features(void);
-/* What CPUID itself says (x86_detect_features may ask glibc instead). */
-void x86_features_cpuid(struct x86_features *f);
 
 #endif

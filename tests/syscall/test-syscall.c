@@ -32,6 +32,7 @@
 
 #include "linux-user/guest-mem.h"
 #include "linux-user/sysroot.h"
+#include "syscall/internal.h"
 #include "syscall/syscall.h"
 
 #define BITS 36
@@ -263,6 +264,104 @@ START_TEST(numbering)
     ck_assert_int_eq(syscall_arch_init(&bad), -1);
     ck_assert_ptr_null(syscall_name(&arch, -1));
     ck_assert_ptr_null(syscall_name(&arch, 100000));
+}
+END_TEST
+
+/* The reference for syscall_arch_init's name index: the table entry
+ * (index + 1) whose name equals name by linear search, or 0. */
+static unsigned ref_find(const char *name)
+{
+    for (unsigned i = 0; i < syscall_table_size; i++) {
+        if (!strcmp(syscall_table[i].name, name)) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+static void check_index(const SyscallArch *a)
+{
+    for (unsigned nr = 0; nr < a->nr_count; nr++) {
+        unsigned want = a->names[nr] ? ref_find(a->names[nr]) : 0;
+        ck_assert_msg(a->impl_index[nr] == want, "%u (%s): %u, want %u", nr,
+                      a->names[nr] ? a->names[nr] : "(none)",
+                      a->impl_index[nr], want);
+    }
+}
+
+START_TEST(name_index)
+{
+    /* The real list against the linear search. */
+    check_index(&arch);
+    /* Every table name at a random number, mixed with near misses
+     * (prefixes, extensions, one letter changed, empty) and holes. */
+    enum { N = 2048 };
+    static char buf[N][64];
+    static const char *names[N];
+    unsigned seed = 12345;
+    for (int round = 0; round < 20; round++) {
+        memset(names, 0, sizeof(names));
+        for (unsigned i = 0; i < syscall_table_size; i++) {
+            unsigned nr;
+            do {
+                seed = seed * 1103515245u + 12345u;
+                nr = (seed >> 8) % N;
+            } while (names[nr]);
+            names[nr] = syscall_table[i].name;
+        }
+        for (unsigned nr = 0; nr < N; nr++) {
+            if (names[nr]) {
+                continue;
+            }
+            seed = seed * 1103515245u + 12345u;
+            const char *base =
+                syscall_table[(seed >> 8) % syscall_table_size].name;
+            size_t len = strlen(base);
+            switch ((seed >> 20) % 6) {
+            case 0:
+                break; /* hole */
+            case 1:
+                snprintf(buf[nr], sizeof(buf[nr]), "%.*s", (int)(len - 1),
+                         base);
+                names[nr] = buf[nr];
+                break;
+            case 2:
+                snprintf(buf[nr], sizeof(buf[nr]), "%s%c", base,
+                         'a' + (int)(seed % 26));
+                names[nr] = buf[nr];
+                break;
+            case 3:
+                snprintf(buf[nr], sizeof(buf[nr]), "%s", base);
+                buf[nr][(seed >> 4) % len] ^= 0x20;
+                names[nr] = buf[nr];
+                break;
+            case 4:
+                names[nr] = "";
+                break;
+            default:
+                snprintf(buf[nr], sizeof(buf[nr]), "sys_%u", seed);
+                names[nr] = buf[nr];
+                break;
+            }
+            if (names[nr] && ref_find(names[nr])) {
+                names[nr] = NULL; /* "writev" cut is "write": placed */
+            }
+        }
+        SyscallArch a = {.machine = "mix", .names = names, .nr_count = N};
+        ck_assert_int_eq(syscall_arch_init(&a), 0);
+        check_index(&a);
+        for (unsigned i = 0; i < syscall_table_size; i++) {
+            /* Each table name was placed once, so each entry is reached
+             * (the first of any duplicate names, as the search finds). */
+            unsigned e = ref_find(syscall_table[i].name);
+            bool found = false;
+            for (unsigned nr = 0; nr < N && !found; nr++) {
+                found = a.impl_index[nr] == e;
+            }
+            ck_assert_msg(found, "%s not connected", syscall_table[i].name);
+        }
+        free((void *)a.impl_index);
+    }
 }
 END_TEST
 
@@ -1273,6 +1372,7 @@ static Suite *syscall_suite(void)
     TCase *tc = tcase_create("dispatch");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, numbering);
+    tcase_add_test(tc, name_index);
     tcase_add_test(tc, pipe_write_read);
     tcase_add_test(tc, open_read_close);
     tcase_add_test(tc, newfstatat_layout);
