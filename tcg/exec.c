@@ -281,6 +281,17 @@ static bool op_sets_pc_const(const TCGContext *s, const TCGOp *op,
     return true;
 }
 
+/* The destination of the goto_tb at ops[i]: front ends store it as a
+ * constant pc right before the goto_tb, or right after it (on the path
+ * taken until the jump is chained, the only one that needs it). */
+static bool goto_tb_dest(const TCGContext *s, uint32_t i, uint32_t pc_global,
+                         uint64_t *dest)
+{
+    return (i > 0 && op_sets_pc_const(s, &s->ops[i - 1], pc_global, dest)) ||
+           (i + 1 < s->nb_ops &&
+            op_sets_pc_const(s, &s->ops[i + 1], pc_global, dest));
+}
+
 /*
  * For a target that names its pc global (TargetOps.lookup_pc_offset), the
  * exit_request test goes on the block's backward direct jumps instead of
@@ -289,8 +300,8 @@ static bool op_sets_pc_const(const TCGContext *s, const TCGOp *op,
  * itself), and a loop of four small blocks then tests once per iteration,
  * not four times. The test leaves with the jump's destination stored as
  * the pc, through an unchained exit; the main loop then sees the request.
- * Front ends set the pc to a constant right before each goto_tb; if a
- * block does anything else, it gets the entry test instead (false).
+ * Front ends set the pc to a constant next to each goto_tb (goto_tb_dest);
+ * if a block does anything else, it gets the entry test instead (false).
  */
 static bool gen_backward_exit_checks(TCGContext *s, TranslationBlock *tb,
                                      uint32_t pc_global)
@@ -301,27 +312,32 @@ static bool gen_backward_exit_checks(TCGContext *s, TranslationBlock *tb,
     }
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         if (s->ops[i].opc == INDEX_op_goto_tb &&
-            (i == 0 || !op_sets_pc_const(s, &s->ops[i - 1], pc_global, &dest))) {
+            !goto_tb_dest(s, i, pc_global, &dest)) {
             return false;
         }
     }
     /* From the end, so that insertions do not move ops still to visit. */
-    for (uint32_t i = s->nb_ops; i-- > 1;) {
+    for (uint32_t i = s->nb_ops; i-- > 0;) {
         if (s->ops[i].opc != INDEX_op_goto_tb) {
             continue;
         }
-        op_sets_pc_const(s, &s->ops[i - 1], pc_global, &dest);
+        goto_tb_dest(s, i, pc_global, &dest);
         if (dest > tb->pc) {
             continue;
         }
+        /* Before the pc store if it precedes the goto_tb. */
+        if (i > 0 && s->ops[i - 1].opc == INDEX_op_mov &&
+            s->ops[i - 1].args[0] == pc_global) {
+            i--;
+        }
         uint32_t label = tcg_label_new(s);
         TCGv flag = tcg_temp_ebb(s, TCG_TYPE_I32);
-        TCGOp *op = tcg_op_insert_before(s, i - 1, INDEX_op_ld, TCG_TYPE_I32);
+        TCGOp *op = tcg_op_insert_before(s, i, INDEX_op_ld, TCG_TYPE_I32);
         op->args[0] = flag;
         op->args[1] = s->env_temp;
         op->args[2] = MO_32;
         op->args[3] = offsetof(CPUState, exit_request);
-        op = tcg_op_insert_before(s, i, INDEX_op_brcond, TCG_TYPE_I32);
+        op = tcg_op_insert_before(s, i + 1, INDEX_op_brcond, TCG_TYPE_I32);
         op->args[0] = flag;
         op->args[1] = tcg_constant(s, TCG_TYPE_I32, 0);
         op->args[2] = TCG_COND_NE;

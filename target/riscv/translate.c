@@ -144,8 +144,10 @@ static void gen_set_pc(DisasContext *ctx, uint64_t pc)
 /* Direct jump through exit n (0 or 1, each used once per block). */
 static void gen_goto_tb(DisasContext *ctx, unsigned n, uint64_t dest)
 {
-    gen_set_pc(ctx, dest);
+    /* The pc is stored only on the way out to the main loop: a chained
+     * jump skips it, as nothing in the next block reads env's pc. */
     tcg_gen_goto_tb(ctx->s, n);
+    gen_set_pc(ctx, dest);
     tcg_gen_exit_tb(ctx->s, ctx->tb, n);
     ctx->ended = true;
 }
