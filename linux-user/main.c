@@ -659,7 +659,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     user_signal_init(arch);
     char real[PATH_MAX];
     /* /proc/self/exe is always absolute on Linux (glibc asserts it). */
-    const char *exe = realpath(path, real) ? real : path;
+    const char *exe = sysroot_realpath(path, real) ? real : path;
     /* The guest sees paths inside the sysroot without its prefix. */
     syscall_set_exe_path(sysroot_guest_view(exe), exe);
 

@@ -216,3 +216,127 @@ const char *sysroot_guest_view(const char *host_path)
     }
     return host_path[root_len] == '/' ? host_path + root_len : host_path;
 }
+
+/* True when what follows a component needs it to be a directory although
+ * the walk may not look it up again: a trailing slash, a last ".", or a
+ * ".." next (after any "."), which would otherwise step back over it. */
+static bool needs_dir(const char *rest)
+{
+    while (*rest == '/') {
+        while (*rest == '/') {
+            rest++;
+        }
+        if (!*rest) {
+            return true;
+        }
+        if (rest[0] != '.') {
+            return false;
+        }
+        if (!rest[1] || (rest[1] == '.' && (!rest[2] || rest[2] == '/'))) {
+            return true;
+        }
+        if (rest[1] != '/') {
+            return false;
+        }
+        rest++;
+    }
+    return false;
+}
+
+/* realpath's walk from an already canonical prefix res (rlen bytes):
+ * each component is one readlink, EINVAL meaning "not a link". */
+static char *walk_canonical(char *res, size_t rlen, const char *rest)
+{
+    char pend[PATH_MAX];
+    int links = 0;
+    size_t n = strlen(rest);
+    if (n >= sizeof(pend)) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    memcpy(pend, rest, n + 1);
+    const char *p = pend;
+    for (;;) {
+        while (*p == '/') {
+            p++;
+        }
+        if (!*p) {
+            break;
+        }
+        const char *end = strchrnul(p, '/');
+        size_t clen = (size_t)(end - p);
+        if (clen == 1 && p[0] == '.') {
+            p = end;
+            continue;
+        }
+        if (clen == 2 && p[0] == '.' && p[1] == '.') {
+            while (rlen > 1 && res[rlen - 1] != '/') {
+                rlen--;
+            }
+            if (rlen > 1) {
+                rlen--;
+            }
+            res[rlen] = '\0';
+            p = end;
+            continue;
+        }
+        size_t old_rlen = rlen;
+        if (rlen + 1 + clen >= PATH_MAX) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        if (rlen > 1) {
+            res[rlen++] = '/';
+        }
+        memcpy(res + rlen, p, clen);
+        rlen += clen;
+        res[rlen] = '\0';
+
+        char target[PATH_MAX];
+        ssize_t tn = readlink(res, target, sizeof(target) - 1);
+        if (tn < 0) {
+            if (errno != EINVAL) {
+                return NULL;
+            }
+            if (needs_dir(end)) {
+                struct stat st;
+                if (stat(res, &st) != 0) {
+                    return NULL;
+                }
+                if (!S_ISDIR(st.st_mode)) {
+                    errno = ENOTDIR;
+                    return NULL;
+                }
+            }
+            p = end;
+            continue;
+        }
+        if (++links > SYSROOT_MAX_LINKS) {
+            errno = ELOOP;
+            return NULL;
+        }
+        target[tn] = '\0';
+        char next[PATH_MAX];
+        if (put(next, sizeof(next), target, end, "") < 0) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        /* A host link: an absolute target is the host's, as for the
+         * kernel (this is realpath, not a guest lookup). */
+        rlen = target[0] == '/' ? 1 : old_rlen;
+        res[rlen] = '\0';
+        memcpy(pend, next, strlen(next) + 1);
+        p = pend;
+    }
+    return res;
+}
+
+char *sysroot_realpath(const char *host_path, char *out)
+{
+    if (!root || strncmp(host_path, root, root_len) != 0 ||
+        (host_path[root_len] != '/' && host_path[root_len] != '\0')) {
+        return realpath(host_path, out);
+    }
+    memcpy(out, root, root_len + 1);
+    return walk_canonical(out, root_len, host_path + root_len);
+}

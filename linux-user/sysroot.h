@@ -48,4 +48,10 @@ int sysroot_open(const char *guest_path, int flags, mode_t mode);
  * returned unchanged. Returns a pointer into host_path or to "/". */
 const char *sysroot_guest_view(const char *host_path);
 
+/* realpath(3) of a host path into out (PATH_MAX bytes): out, or NULL with
+ * errno set, the same answers as realpath. A path under the sysroot starts
+ * from its canonical name, found once by sysroot_set, instead of walking
+ * every component of the prefix again. */
+char *sysroot_realpath(const char *host_path, char *out);
+
 #endif

@@ -269,35 +269,14 @@ static int host_sigmask(int how, const uint64_t *in, uint64_t *out)
 
 void exec_inherit_signals(void)
 {
-    uint64_t mask = 0;
-    if (host_sigmask(SIG_BLOCK, NULL, &mask) == 0) {
-        /* Host numbers to guest ones (real-time signals are moved). */
-        uint64_t gmask = 0;
-        for (int h = 1; h <= 64; h++) {
-            int g = signal_host_to_guest(h);
-            if (g && (mask & SIG_BIT(h))) {
-                gmask |= SIG_BIT(g);
-            }
-        }
-        signal_set_mask(gmask);
-        /* vemu's own faults must reach its handler: a blocked synchronous
-         * signal would kill the process instead. */
-        uint64_t need = SIG_BIT(SIGSEGV) | SIG_BIT(SIGBUS) | SIG_BIT(SIGILL) |
-                        SIG_BIT(SIGFPE) | SIG_BIT(SIGTRAP);
-        host_sigmask(SIG_UNBLOCK, &need, NULL);
-    }
-    for (int h = 1; h <= 64; h++) {
-        HostKSigaction old;
-        int g = signal_host_to_guest(h);
-        if (!g || h == SIGKILL || h == SIGSTOP ||
-            host_sigaction(h, NULL, &old) != 0) {
-            continue;
-        }
-        if (old.handler == (uint64_t)(uintptr_t)SIG_IGN) {
-            SignalAction act = {.handler = 1};
-            signal_set_action(g, &act);
-        }
-    }
+    /* vemu's own faults must reach its handler: a blocked synchronous
+     * signal would kill the process instead. The inherited mask and
+     * ignored signals become the guest's in signal_host_init, which reads
+     * them all once (the fault signals then show as unblocked, as they
+     * always have). */
+    uint64_t need = SIG_BIT(SIGSEGV) | SIG_BIT(SIGBUS) | SIG_BIT(SIGILL) |
+                    SIG_BIT(SIGFPE) | SIG_BIT(SIGTRAP);
+    host_sigmask(SIG_UNBLOCK, &need, NULL);
 }
 
 /* Saved host signal state, to undo set_exec_signals if execve fails. */

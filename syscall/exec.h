@@ -22,10 +22,10 @@
 void exec_add_option(const char *opt, const char *value, bool same_arch_only);
 
 /*
- * At start-up, before the fault handler is installed: what the previous
+ * At start-up, before the fault handler is installed: the signals vemu
+ * needs for its own faults are unblocked on the host. What the previous
  * program left (a host execve keeps ignored signals and the blocked mask)
- * becomes the guest's state, as the kernel keeps them across execve; the
- * signals vemu needs for its own faults are unblocked on the host.
+ * becomes the guest's state later, in signal_host_init.
  */
 void exec_inherit_signals(void);
 

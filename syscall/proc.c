@@ -169,7 +169,7 @@ static void note_image(const char *host_path, uint64_t bias)
         memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
         eh.e_ident[EI_CLASS] != ELFCLASS64 ||
         eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 256 ||
-        fstat(fd, &st) != 0 || !realpath(host_path, real)) {
+        fstat(fd, &st) != 0 || !sysroot_realpath(host_path, real)) {
         close(fd);
         return;
     }

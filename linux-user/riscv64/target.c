@@ -60,7 +60,11 @@ static CPUState *riscv_cpu_clone(CPUState *parent)
     if (!cpu) {
         return NULL;
     }
-    memcpy(cpu, parent, sizeof(*cpu));
+    /* The guest registers only: the runtime part (jump cache included)
+     * starts fresh, so copying it would be wasted. */
+    memcpy((char *)cpu + sizeof(cpu->parent),
+           (const char *)parent + sizeof(cpu->parent),
+           sizeof(*cpu) - sizeof(cpu->parent));
     cpu_init_common(&cpu->parent, parent->ops);
     cpu->parent.singlestep = parent->singlestep;
     cpu->parent.max_insns = parent->max_insns;

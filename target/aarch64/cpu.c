@@ -89,7 +89,10 @@ const TargetOps aarch64_target_ops = {
 
 void aarch64_cpu_init(AArch64CPU *cpu, uint64_t features)
 {
-    memset(cpu, 0, sizeof(*cpu));
+    /* cpu_init_common zeroes the runtime part (128 KiB of jump cache):
+     * zero only what follows it, so each byte is written once. */
+    memset((char *)cpu + sizeof(cpu->parent), 0,
+           sizeof(*cpu) - sizeof(cpu->parent));
     cpu_init_common(&cpu->parent, &aarch64_target_ops);
     cpu->features = features;
     cpu->excl_size = A64_EXCL_NONE;

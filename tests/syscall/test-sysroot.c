@@ -248,6 +248,80 @@ START_TEST(no_sysroot_passes_through)
 }
 END_TEST
 
+/* sysroot_realpath against realpath(3) on one host path: same answer,
+ * or the same failure and errno. */
+static void same_as_realpath(const char *path)
+{
+    char want[PATH_MAX], got[PATH_MAX];
+    errno = 0;
+    char *w = realpath(path, want);
+    int we = errno;
+    errno = 0;
+    char *g = sysroot_realpath(path, got);
+    int ge = errno;
+    if (w) {
+        ck_assert_msg(g == got, "%s: NULL (errno %d), want %s", path, ge,
+                      want);
+        ck_assert_msg(!strcmp(got, want), "%s: %s, want %s", path, got, want);
+    } else {
+        ck_assert_msg(g == NULL, "%s: %s, want errno %d", path, got, we);
+        ck_assert_msg(ge == we, "%s: errno %d, want %d", path, ge, we);
+    }
+}
+
+/* The walk that starts from the cached canonical root must answer as
+ * realpath does from "/": edge cases, then random component sequences
+ * over the tree's links, files, loops, dots and slashes. */
+START_TEST(realpath_under_root_matches_libc)
+{
+    ln("../etc/passwd", "usr/pw");           /* relative, to a file */
+    ln(base, "usr/hostlink");                /* absolute: the host's */
+    ln("..", "usr/lib/aarch64-linux-gnu/up"); /* to a directory above */
+    static const char *const fixed[] = {
+        "", "/", "/.", "/..", "/../root", "/../../..", "//usr//lib/",
+        "/etc/passwd", "/etc/passwd/", "/etc/passwd/.", "/etc/passwd/..",
+        "/etc/passwd/x", "/lib", "/lib/", "/lib/ld-linux-aarch64.so.1",
+        "/usr/lib/ld-linux-aarch64.so.1", "/usr/pw", "/usr/pw/",
+        "/usr/hostlink", "/usr/hostlink/root/lib/..", "/usr/bin/up",
+        "/usr/bin/up/passwd", "/loop1", "/loop1/x", "/self", "/dangling",
+        "/dangling/", "/missing", "/missing/..", "/tmp/./../etc",
+        "/usr/lib/aarch64-linux-gnu/up/up/up", "/usr/bin/../../etc/./passwd",
+    };
+    char p[PATH_MAX * 3];
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        snprintf(p, sizeof(p), "%s%s", root, fixed[i]);
+        same_as_realpath(p);
+    }
+    static const char *const comp[] = {
+        "usr", "lib", "etc", "passwd", "bin", "up", "pw", "hostlink",
+        "aarch64-linux-gnu", "ld-linux-aarch64.so.1", ".", "..", "",
+        "loop1", "self", "dangling", "tmp", "root", "missing",
+    };
+    const size_t ncomp = sizeof(comp) / sizeof(comp[0]);
+    unsigned seed = 12345;
+    for (int i = 0; i < 20000; i++) {
+        size_t len = (size_t)snprintf(p, sizeof(p), "%s", root);
+        seed = seed * 1103515245u + 12345u;
+        int n = (int)((seed >> 16) % 7);
+        for (int k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            len += (size_t)snprintf(p + len, sizeof(p) - len, "/%s",
+                                    comp[(seed >> 16) % ncomp]);
+        }
+        same_as_realpath(p);
+    }
+    /* Outside the root, or sharing only a prefix of its name: libc's. */
+    snprintf(p, sizeof(p), "%sx/y", root);
+    same_as_realpath(p);
+    same_as_realpath(base);
+    same_as_realpath("/usr/../etc");
+    same_as_realpath("relative/missing");
+    sysroot_set(NULL);
+    snprintf(p, sizeof(p), "%s/lib/", root);
+    same_as_realpath(p);
+}
+END_TEST
+
 static Suite *sysroot_suite(void)
 {
     Suite *s = suite_create("sysroot");
@@ -260,6 +334,7 @@ static Suite *sysroot_suite(void)
     tcase_add_test(tc, host_dir_in_root_does_not_hide_host_files);
     tcase_add_test(tc, limits_and_views);
     tcase_add_test(tc, no_sysroot_passes_through);
+    tcase_add_test(tc, realpath_under_root_matches_libc);
     suite_add_tcase(s, tc);
     return s;
 }
