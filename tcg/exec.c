@@ -246,24 +246,24 @@ static void gen_exit_request_exit(TCGContext *s, TranslationBlock *tb,
     tcg_gen_exit_tb(s, tb, TB_EXIT_REQUESTED);
 }
 
-/* The entry check for a block already translated (a front end whose
- * jumps gen_backward_exit_checks cannot follow): inserted in front. */
-static void gen_exit_request_check_at_entry(TCGContext *s, TranslationBlock *tb)
+/* Insert "if (cpu->exit_request) goto label" before ops[pos] of a block
+ * already translated; returns the label, for the caller to place. */
+static uint32_t insert_exit_request_test(TCGContext *s, uint32_t pos)
 {
     uint32_t label = tcg_label_new(s);
     TCGv flag = tcg_temp_ebb(s, TCG_TYPE_I32);
-    TCGOp *op = tcg_op_insert_before(s, 0, INDEX_op_ld, TCG_TYPE_I32);
+    TCGOp *op = tcg_op_insert_before(s, pos, INDEX_op_ld, TCG_TYPE_I32);
     op->args[0] = flag;
     op->args[1] = s->env_temp;
     op->args[2] = MO_32;
     op->args[3] = offsetof(CPUState, exit_request);
-    op = tcg_op_insert_before(s, 1, INDEX_op_brcond, TCG_TYPE_I32);
+    op = tcg_op_insert_before(s, pos + 1, INDEX_op_brcond, TCG_TYPE_I32);
     op->args[0] = flag;
     op->args[1] = tcg_constant(s, TCG_TYPE_I32, 0);
     op->args[2] = TCG_COND_NE;
     op->args[3] = label;
     s->labels[label].refs++;
-    gen_exit_request_exit(s, tb, label);
+    return label;
 }
 
 /* The constant op sets pc_global to, if it is "mov pc_global, const". */
@@ -281,15 +281,22 @@ static bool op_sets_pc_const(const TCGContext *s, const TCGOp *op,
     return true;
 }
 
-/* The destination of the goto_tb at ops[i]: front ends store it as a
- * constant pc right before the goto_tb, or right after it (on the path
- * taken until the jump is chained, the only one that needs it). */
-static bool goto_tb_dest(const TCGContext *s, uint32_t i, uint32_t pc_global,
-                         uint64_t *dest)
+/* The index of the op storing the destination of the goto_tb at ops[i]
+ * into the pc (front ends put that constant store right before the
+ * goto_tb, or right after it, on the path taken until the jump is
+ * chained, the only one that needs it), with the destination; -1 if
+ * neither neighbour is such a store. */
+static int64_t goto_tb_dest(const TCGContext *s, uint32_t i,
+                            uint32_t pc_global, uint64_t *dest)
 {
-    return (i > 0 && op_sets_pc_const(s, &s->ops[i - 1], pc_global, dest)) ||
-           (i + 1 < s->nb_ops &&
-            op_sets_pc_const(s, &s->ops[i + 1], pc_global, dest));
+    if (i > 0 && op_sets_pc_const(s, &s->ops[i - 1], pc_global, dest)) {
+        return (int64_t)i - 1;
+    }
+    if (i + 1 < s->nb_ops &&
+        op_sets_pc_const(s, &s->ops[i + 1], pc_global, dest)) {
+        return (int64_t)i + 1;
+    }
+    return -1;
 }
 
 /*
@@ -312,7 +319,7 @@ static bool gen_backward_exit_checks(TCGContext *s, TranslationBlock *tb,
     }
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         if (s->ops[i].opc == INDEX_op_goto_tb &&
-            !goto_tb_dest(s, i, pc_global, &dest)) {
+            goto_tb_dest(s, i, pc_global, &dest) < 0) {
             return false;
         }
     }
@@ -321,28 +328,13 @@ static bool gen_backward_exit_checks(TCGContext *s, TranslationBlock *tb,
         if (s->ops[i].opc != INDEX_op_goto_tb) {
             continue;
         }
-        goto_tb_dest(s, i, pc_global, &dest);
+        int64_t store = goto_tb_dest(s, i, pc_global, &dest);
         if (dest > tb->pc) {
             continue;
         }
-        /* Before the pc store if it precedes the goto_tb. */
-        if (i > 0 && s->ops[i - 1].opc == INDEX_op_mov &&
-            s->ops[i - 1].args[0] == pc_global) {
-            i--;
-        }
-        uint32_t label = tcg_label_new(s);
-        TCGv flag = tcg_temp_ebb(s, TCG_TYPE_I32);
-        TCGOp *op = tcg_op_insert_before(s, i, INDEX_op_ld, TCG_TYPE_I32);
-        op->args[0] = flag;
-        op->args[1] = s->env_temp;
-        op->args[2] = MO_32;
-        op->args[3] = offsetof(CPUState, exit_request);
-        op = tcg_op_insert_before(s, i + 1, INDEX_op_brcond, TCG_TYPE_I32);
-        op->args[0] = flag;
-        op->args[1] = tcg_constant(s, TCG_TYPE_I32, 0);
-        op->args[2] = TCG_COND_NE;
-        op->args[3] = label;
-        s->labels[label].refs++;
+        /* Before the goto_tb, and before its pc store if that comes first. */
+        uint32_t at = store < (int64_t)i ? (uint32_t)store : i;
+        uint32_t label = insert_exit_request_test(s, at);
         tcg_gen_set_label(s, label);
         tcg_gen_movi(s, TCG_TYPE_I64, pc_global, dest);
         tcg_gen_exit_tb(s, NULL, 0);
@@ -375,7 +367,8 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         if (!edge_checks) {
             gen_exit_request_exit(s, tb, exit_label);
         } else if (!gen_backward_exit_checks(s, tb, thread_ctx_lookup_pc)) {
-            gen_exit_request_check_at_entry(s, tb);
+            /* Jumps it cannot follow: the entry check after all. */
+            gen_exit_request_exit(s, tb, insert_exit_request_test(s, 0));
         }
         if (tcg_log_mask & (TCG_LOG_IN_ASM | TCG_LOG_OP)) {
             log_front_end(cpu, s, tb);
