@@ -18,6 +18,9 @@
 #include "tcg/exec.h"
 #include "tcg/tcg.h"
 
+#include <stddef.h>
+#include <string.h>
+
 typedef uint32_t TCGRegSet;
 
 typedef struct TCGArgConstraint {
@@ -60,15 +63,29 @@ typedef struct TCGGen {
     uint32_t nb_tb_temps;
     bool overflow;
     /* Cold paths (guest fault calls) the backend places after the block's
-     * code, so the hot path falls through its checks. */
+     * code, so the hot path falls through its checks. Last, and only the
+     * first nb_cold entries are meaningful: a new TCGGen need not zero
+     * the array (tcg_gen_init). */
+    uint32_t nb_cold;
     struct TCGColdPath {
         uint32_t jcc_off; /* rel32 of the jump to patch */
         uint32_t ret_off; /* where the check was: the fault's host pc */
         int reg;          /* guest address register */
         const void *helper;
     } cold[TCG_MAX_COLD_PATHS];
-    uint32_t nb_cold;
 } TCGGen;
+
+/* A TCGGen for code at rw (executable at rx), avail bytes: all zero but
+ * for these, except the cold-path array, which a block's translation
+ * would otherwise spend 1.5 KiB of stores on. */
+static inline void tcg_gen_init(TCGGen *g, uint8_t *rw, const uint8_t *rx,
+                                size_t avail)
+{
+    memset(g, 0, offsetof(TCGGen, cold));
+    g->code_start = g->code_ptr = rw;
+    g->code_end = rw + avail;
+    g->rx_start = rx;
+}
 
 static inline uintptr_t tcg_gen_rx(const TCGGen *g, const uint8_t *rw)
 {

@@ -43,11 +43,9 @@ static void out_push_pop(TCGGen *g, int base, int reg)
 
 static size_t x86_init(uint8_t *rw, const uint8_t *rx, size_t size)
 {
-    TCGGen g = {0};
+    TCGGen g;
+    tcg_gen_init(&g, rw, rx, size);
     x86_detect_features();
-    g.code_start = g.code_ptr = rw;
-    g.code_end = rw + size;
-    g.rx_start = rx;
 
     prologue_rx = (prologue_fn)(uintptr_t)rx;
     for (size_t i = 0; i < sizeof(saved_regs); i++) {
@@ -112,11 +110,21 @@ void x86_out_exit_tb(TCGGen *g, uintptr_t val)
 
 static void out_jcc_rx(TCGGen *g, int cc, uintptr_t target)
 {
-    intptr_t disp = (intptr_t)target - (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 6);
+    intptr_t disp =
+        (intptr_t)target - (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 6);
     assert(disp == (int32_t)disp);
     x86_out8(g, 0x0f);
     x86_out8(g, (uint8_t)(0x80 + cc));
     x86_out32(g, (uint32_t)disp);
+}
+
+/* To lookup_goto's miss path unless the byte (opc OPC_ARITH_EbIb) or
+ * dword (OPC_ARITH_EvIb) at base+off is zero. */
+static void out_miss_unless_zero(TCGGen *g, int opc, int base, int32_t off)
+{
+    x86_out_modrm_sib(g, opc, ARITH_CMP, base, -1, off);
+    x86_out8(g, 0);
+    out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
 }
 
 /*
@@ -148,21 +156,14 @@ void x86_out_lookup_goto(TCGGen *g, int pc_reg)
     x86_out_modrm_sib(g, (OPC_ARITH_GvEv + (ARITH_CMP << 3)) | P_REXW, pc, tb,
                       -1, (int32_t)offsetof(TranslationBlock, pc));
     out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
-    /* cmpb $0, invalid(tb) */
-    x86_out_modrm_sib(g, OPC_ARITH_EbIb, ARITH_CMP, tb, -1,
-                      (int32_t)offsetof(TranslationBlock, invalid));
-    x86_out8(g, 0);
-    out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
+    out_miss_unless_zero(g, OPC_ARITH_EbIb, tb,
+                         (int32_t)offsetof(TranslationBlock, invalid));
     /* Loops closed by indirect jumps test for exit requests here. */
-    x86_out_modrm_sib(g, OPC_ARITH_EvIb, ARITH_CMP, TCG_AREG0, -1,
-                      (int32_t)offsetof(CPUState, exit_request));
-    x86_out8(g, 0);
-    out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
+    out_miss_unless_zero(g, OPC_ARITH_EvIb, TCG_AREG0,
+                         (int32_t)offsetof(CPUState, exit_request));
     /* A flush waits for this thread to leave generated code. */
     tcg_out_movi(g, TCG_TYPE_I64, h, (uintptr_t)tb_flush_pending_addr());
-    x86_out_modrm_sib(g, OPC_ARITH_EbIb, ARITH_CMP, h, -1, 0);
-    x86_out8(g, 0);
-    out_jcc_rx(g, JCC_JNE, lookup_slow_rx);
+    out_miss_unless_zero(g, OPC_ARITH_EbIb, h, 0);
     x86_out_modrm_sib(g, OPC_GRP5, EXT5_JMPN_Ev, tb, -1,
                       (int32_t)offsetof(TranslationBlock, tc_ptr));
 }
@@ -170,12 +171,10 @@ void x86_out_lookup_goto(TCGGen *g, int pc_reg)
 static ptrdiff_t x86_gen_code(TCGContext *s, TranslationBlock *tb, uint8_t *rw,
                               const uint8_t *rx, size_t avail)
 {
-    TCGGen g = {0};
+    TCGGen g;
+    tcg_gen_init(&g, rw, rx, avail);
     g.s = s;
     g.tb = tb;
-    g.code_start = g.code_ptr = rw;
-    g.code_end = rw + avail;
-    g.rx_start = rx;
     return tcg_regalloc_gen_code(&g);
 }
 

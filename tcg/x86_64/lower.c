@@ -622,12 +622,17 @@ static void out_guest_mem(TCGGen *g, int opc, int r, int addr)
     x86_out_modrm_sib(g, opc, r, TCG_REG_GUEST_BASE, addr, 0);
 }
 
-/* Cold call of a no-return helper(env, addr, return address). */
-static void out_fault_call(TCGGen *g, int addr, const void *helper)
+/* Call of a no-return helper(env, addr, return address), the "return
+ * address" being code offset ra_off: just past the check that failed,
+ * inside its guest instruction's code, for the state restore. */
+static void out_fault_call(TCGGen *g, int addr, const void *helper,
+                           uint32_t ra_off)
 {
     tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RSI, addr);
     tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RDI, TCG_AREG0);
-    x86_out_modrm_sib(g, OPC_LEA | P_REXW, TCG_REG_RDX, -1, -1, 0);
+    /* lea rdx, [rip + disp] is 7 bytes. */
+    int32_t disp = (int32_t)ra_off - (int32_t)(tcg_gen_offset(g) + 7);
+    x86_out_modrm_sib(g, OPC_LEA | P_REXW, TCG_REG_RDX, -1, -1, disp);
     tcg_out_call(g, helper);
 }
 
@@ -650,7 +655,7 @@ static void out_fault_if(TCGGen *g, int cc, int addr, const void *helper)
         return;
     }
     uint8_t *ok = x86_out_jcc_short(g, cc ^ 1);
-    out_fault_call(g, addr, helper);
+    out_fault_call(g, addr, helper, tcg_gen_offset(g));
     x86_patch_short(g, ok);
 }
 
@@ -664,16 +669,9 @@ bool tcg_out_cold_paths(TCGGen *g)
         if (g->code_ptr + COLD_PATH_MAX_BYTES > g->code_end) {
             return false;
         }
-        uint32_t here = tcg_gen_offset(g);
-        uint32_t rel = here - (c->jcc_off + 4);
+        uint32_t rel = tcg_gen_offset(g) - (c->jcc_off + 4);
         memcpy(g->code_start + c->jcc_off, &rel, 4);
-        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RSI, c->reg);
-        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RDI, TCG_AREG0);
-        /* The helper's "return address" is the check's own place, inside
-         * its guest instruction's code, for the state restore. */
-        int32_t disp = (int32_t)c->ret_off - (int32_t)(tcg_gen_offset(g) + 7);
-        x86_out_modrm_sib(g, OPC_LEA | P_REXW, TCG_REG_RDX, -1, -1, disp);
-        tcg_out_call(g, c->helper);
+        out_fault_call(g, c->reg, c->helper, c->ret_off);
     }
     return true;
 }
