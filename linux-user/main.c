@@ -23,10 +23,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "linux-user/guest-mem.h"
 #include "linux-user/sysroot.h"
 #include "linux-user/user-arch.h"
 #include "syscall/exec.h"
+#include "tcg/tb-cache.h"
 
 #define VEMU_VERSION "0.1.0"
 
@@ -42,6 +45,7 @@ typedef struct Options {
     const char *reserved_va;
     const char *stack_size;
     const char *cpu;
+    const char *tb_cache;
     bool strace;
     bool one_insn_per_tb;
     char **env; /* the guest environment, NULL-terminated */
@@ -80,6 +84,8 @@ static void usage(FILE *f, const UserArch *arch)
             "[VEMU_GUEST_BASE]\n"
             "  -backend native|tci  code generator: native x86-64 (default) "
             "or the interpreter [VEMU_BACKEND]\n"
+            "  -tb-cache dir|off  where translations are kept between runs "
+            "(default ~/.cache/vemu/tb) [VEMU_TB_CACHE]\n"
             "Sizes take a k, M or G suffix.\n",
             arch->name, arch->name);
 }
@@ -140,7 +146,8 @@ static int parse_options(const UserArch *arch, Options *o, int argc,
             !strcmp(opt, "-L") || !strcmp(opt, "-E") || !strcmp(opt, "-U") ||
             !strcmp(opt, "-0") || !strcmp(opt, "-d") || !strcmp(opt, "-D") ||
             !strcmp(opt, "-B") || !strcmp(opt, "-R") || !strcmp(opt, "-s") ||
-            !strcmp(opt, "-cpu") || !strcmp(opt, "-backend");
+            !strcmp(opt, "-cpu") || !strcmp(opt, "-backend") ||
+            !strcmp(opt, "-tb-cache");
         const char *val = NULL;
         if (takes_arg) {
             if (i + 1 >= argc) {
@@ -175,6 +182,8 @@ static int parse_options(const UserArch *arch, Options *o, int argc,
             o->log_file = val;
         } else if (!strcmp(opt, "-backend")) {
             o->backend = val;
+        } else if (!strcmp(opt, "-tb-cache")) {
+            o->tb_cache = val;
         } else if (!strcmp(opt, "-B")) {
             o->guest_base = val;
         } else if (!strcmp(opt, "-R")) {
@@ -248,7 +257,63 @@ static int open_in_sysroot(void *opaque, const char *path)
 
 static bool fetch_ok(uint64_t addr, size_t len)
 {
+    bool ok = guest_exec_ok(addr, len);
+    tcg_note_code_fetch(addr, len, ok);
+    return ok;
+}
+
+static bool code_still_ok(uint64_t addr, uint64_t len)
+{
     return guest_exec_ok(addr, len);
+}
+
+static bool code_writable(uint64_t addr, uint64_t len)
+{
+    uint64_t last = addr + len - 1;
+    for (uint64_t p = addr & GUEST_PAGE_MASK; p <= last; p += GUEST_PAGE_SIZE) {
+        if (guest_page_flags(p) & PAGE_WRITE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The persistent translation cache (tcg/tb-cache.c), on unless -tb-cache
+ * off: in the directory named, else $XDG_CACHE_HOME/vemu/tb, else
+ * ~/.cache/vemu/tb. Started by binfmt_misc, only in a directory named by
+ * VEMU_TB_CACHE: a container build would otherwise leave the cache in the
+ * image it builds. Only a directory named by the user is worth a warning
+ * when it cannot be used.
+ */
+static void open_tb_cache(const UserArch *arch, const Options *o,
+                          const char *exe, bool by_binfmt)
+{
+    const char *v = opt_or_env(o->tb_cache, "VEMU_TB_CACHE");
+    if ((v && (!strcmp(v, "off") || !strcmp(v, "0"))) || (!v && by_binfmt)) {
+        return;
+    }
+    char *dir;
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    if (v) {
+        dir = g_strdup(v);
+    } else if (xdg && *xdg == '/') {
+        dir = g_strdup_printf("%s/vemu/tb", xdg);
+    } else if (home && *home == '/') {
+        dir = g_strdup_printf("%s/.cache/vemu/tb", home);
+    } else {
+        return;
+    }
+    const char *cpu = opt_or_env(o->cpu, "VEMU_CPU");
+    char *config = g_strdup_printf("%s cpu=%s host=%s", arch->name,
+                                   cpu ? cpu : "",
+                                   opt_or_env(NULL, "VEMU_HOST_FEATURES")
+                                       ?: "");
+    tb_cache_set_verify(opt_or_env(NULL, "VEMU_TB_CACHE_VERIFY") != NULL);
+    tb_cache_open(dir, exe, config, code_still_ok, code_writable, v != NULL);
+    g_free(config);
+    g_free(dir);
 }
 
 static const char *signal_label(int sig)
@@ -420,6 +485,9 @@ static void record_exec_options(const Options *o, const char *log_items,
     if (backend) {
         exec_add_option("-backend", backend, false);
     }
+    if (o->tb_cache) {
+        exec_add_option("-tb-cache", o->tb_cache, false);
+    }
     if (syscall_strace) {
         exec_add_option("-strace", NULL, false);
     }
@@ -492,7 +560,8 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     bool preserve_argv0 = (getauxval(AT_FLAGS) & 1) != 0;
     int prog;
     const char *path;
-    if ((preserve_argv0 || has_execfd) && argc >= 2) {
+    bool by_binfmt = (preserve_argv0 || has_execfd) && argc >= 2;
+    if (by_binfmt) {
         path = argv[1];
         prog = preserve_argv0 && argc >= 3 ? 2 : 1;
     } else {
@@ -662,6 +731,8 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     const char *exe = sysroot_realpath(path, real) ? real : path;
     /* The guest sees paths inside the sysroot without its prefix. */
     syscall_set_exe_path(sysroot_guest_view(exe), exe);
+
+    open_tb_cache(arch, &o, exe, by_binfmt);
 
     CPUState *cpu = arch->cpu_new();
     cpu->singlestep = o.one_insn_per_tb;

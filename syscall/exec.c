@@ -69,6 +69,7 @@
 
 #include "linux-user/sysroot.h"
 #include "syscall/exec.h"
+#include "tcg/tb-cache.h"
 #include "syscall/internal.h"
 
 extern char **environ;
@@ -341,6 +342,7 @@ static int64_t host_exec(const char *path, char **argv, char **envp)
 {
     vfork_ship();
     fflush(NULL);
+    tb_cache_save(); /* this image's translations end here */
     HostSigState *saved = malloc(sizeof(*saved));
     if (!saved) {
         return -ENOMEM;

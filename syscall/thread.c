@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "syscall/internal.h"
+#include "tcg/tb-cache.h"
 
 /* Guest clone flags (uapi linux/sched.h, the same for every Linux). */
 #define G_CSIGNAL 0x000000ffull
@@ -223,6 +224,7 @@ static void thread_records_release(void)
 
 static _Noreturn void process_exit(int status, bool others_running)
 {
+    tb_cache_save();
     if (others_running) {
         /* Other threads may still run guest code: no exit handlers under
          * their feet, only our buffered output. */

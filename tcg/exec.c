@@ -20,6 +20,7 @@
  * never run after it, and is never chained or restored from after it.
  */
 #include "tcg/internal.h"
+#include "tcg/tb-cache.h"
 #include "tcg/tcg-op.h"
 
 #include <assert.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 const void *tcg_code_gen_epilogue;
 uintptr_t tcg_guest_base;
@@ -342,6 +344,48 @@ static bool gen_backward_exit_checks(TCGContext *s, TranslationBlock *tb,
     return true;
 }
 
+/*
+ * The guest code a translation reads, as the front end's fetch checks
+ * report it (tcg_note_code_fetch): what the persistent cache compares
+ * before reusing the block in another run.
+ */
+static __thread struct {
+    bool active, failed;
+    uint64_t lo, hi;
+} fetched;
+
+void tcg_note_code_fetch(uint64_t addr, uint64_t len, bool ok)
+{
+    if (!fetched.active) {
+        return;
+    }
+    if (!ok || addr + len < addr) {
+        fetched.failed = true; /* the block depends on what is not code */
+        return;
+    }
+    fetched.lo = addr < fetched.lo ? addr : fetched.lo;
+    fetched.hi = addr + len > fetched.hi ? addr + len : fetched.hi;
+}
+
+/* Before the block is committed: what the cache needs to save it. */
+static void note_cacheable(const TCGContext *s, TranslationBlock *tb,
+                           int max_insns)
+{
+    fetched.active = false;
+    uint64_t len = fetched.hi - fetched.lo;
+    if (fetched.failed || fetched.hi <= fetched.lo || len > (64u << 10) ||
+        s->relocs_lost || !s->optimize ||
+        !tb_cache_code_stable(fetched.lo, len)) {
+        return;
+    }
+    tb->src_lo = fetched.lo;
+    tb->src_len = (uint32_t)len;
+    tb->src_hash = tb_cache_hash((const void *)(tcg_guest_base + fetched.lo),
+                                 len, 0);
+    tb->max_insns = max_insns;
+    tb->cacheable = true;
+}
+
 static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
 {
     const TCGBackend *be = tb_region_backend();
@@ -355,6 +399,11 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
             return NULL;
         }
         tcg_func_start(s);
+        bool caching = tb_cache_active();
+        fetched.active = caching;
+        fetched.failed = false;
+        fetched.lo = UINT64_MAX;
+        fetched.hi = 0;
         /* -d exec logs every block entered: keep the helper, which does. */
         s->lookup_pc = be->inline_lookup && !(tcg_log_mask & TCG_LOG_EXEC)
                            ? thread_ctx_lookup_pc
@@ -364,6 +413,7 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         bool edge_checks = thread_ctx_lookup_pc != 0;
         uint32_t exit_label = edge_checks ? 0 : gen_exit_request_check(s);
         cpu->ops->translate(cpu, s, tb, max_insns);
+        fetched.active = false;
         if (!edge_checks) {
             gen_exit_request_exit(s, tb, exit_label);
         } else if (!gen_backward_exit_checks(s, tb, thread_ctx_lookup_pc)) {
@@ -384,6 +434,13 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         uint8_t *rw;
         const uint8_t *rx;
         size_t avail;
+        if (caching && tb_cache_verify_mode()) {
+            /* Blocks land at other places than in the run that saved
+             * them, so a displacement the relocations miss differs. */
+            static uint32_t seed;
+            seed = seed * 1103515245u + 12345u + (uint32_t)getpid();
+            tb_code_skip_locked(((seed >> 16) & 15) * 16);
+        }
         tb_code_area_locked(&rw, &rx, &avail);
         ptrdiff_t size = be->gen_code(s, tb, rw, rx, avail);
         if (size < 0) {
@@ -391,9 +448,18 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
             flush_for_retry(pc, "code buffer");
             return NULL;
         }
+        if (caching) {
+            note_cacheable(s, tb, max_insns);
+        }
         if (!tb_commit_locked(tb, (size_t)size, s)) {
             flush_for_retry(pc, "metadata arena");
             return NULL;
+        }
+        if (tb->cacheable) {
+            tb_cache_note_fresh();
+            if (tb_cache_verify_mode()) {
+                tb_cache_verify_locked(tb);
+            }
         }
         tb_stats_add_ops(count_ops(s));
         if (tcg_log_mask & TCG_LOG_OUT_ASM) {
@@ -430,6 +496,10 @@ TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint32_t flags)
             tb_lock();
             /* Another thread may have translated it meanwhile. */
             tb = tb_htable_lookup(pc, flags);
+            if (!tb && tb_cache_active() && !tb_cache_verify_mode()) {
+                tb = tb_cache_load_locked(pc, flags,
+                                          effective_max_insns(cpu));
+            }
             if (!tb) {
                 tb = tb_gen_code(cpu, pc, flags);
             }

@@ -111,6 +111,19 @@ struct TranslationBlock {
     TranslationBlock *hash_next;
     TranslationBlock *page_next[2]; /* per-page lists (2 pages max) */
     uint64_t page_addr[2];          /* -1 when unused */
+
+    /* For the persistent translation cache (tcg/tb-cache.c), set when it
+     * is open: the guest bytes the translation read ([src_lo, src_lo +
+     * src_len), all fetched through the fetch check) and their hash, the
+     * instruction budget it had, and where the code holds this process's
+     * addresses. cache_rec: the file record a loaded block came from. */
+    uint64_t src_lo, src_hash;
+    uint32_t src_len;
+    int32_t max_insns;
+    uint32_t nb_relocs;
+    bool cacheable;
+    const TCGCodeReloc *relocs;
+    const void *cache_rec;
 };
 
 /* Value returned by exit_tb: the block and the exit index (0 or 1) the main
@@ -145,6 +158,10 @@ typedef struct TCGBackend {
     void (*disas)(FILE *f, const void *code, size_t size);
     /* Lowers lookup_goto (the jump cache probed inline). */
     bool inline_lookup;
+    /* What the generated code depends on besides the IR and the
+     * relocations (host features used), for the persistent cache's key;
+     * NULL when this backend's code is not to be cached. */
+    const void *(*code_config)(size_t *size);
 } TCGBackend;
 
 extern const TCGBackend tcg_backend_x86_64;
@@ -207,6 +224,11 @@ void tcg_handle_host_fault(CPUState *cpu, uintptr_t host_pc,
  * thread's current CPU (used until linux-user owns the signals). */
 void tcg_install_fault_handler(void);
 extern __thread CPUState *current_cpu;
+
+/* For the persistent translation cache: the front ends' fetch check
+ * reports each range of guest code it was asked about (ok: it may be
+ * read). Outside translation it does nothing. */
+void tcg_note_code_fetch(uint64_t addr, uint64_t len, bool ok);
 
 /* Block lookup; translates when missing. */
 TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint32_t flags);

@@ -85,10 +85,29 @@ TranslationBlock *tb_alloc_locked(uint64_t pc, uint32_t flags);
 bool tb_region_empty_locked(void);
 /* Where the next block's code goes. locked */
 void tb_code_area_locked(uint8_t **rw, const uint8_t **rx, size_t *avail);
+/* Leave bytes of the code buffer unused (the cache's verify mode moves
+ * blocks around so that position-dependent code shows). locked */
+void tb_code_skip_locked(size_t bytes);
 /* Record code_size bytes of code for tb (from tb_code_area) and the
  * backend's per-instruction data in s, then make the block findable.
  * Returns false when the metadata does not fit (flush and retry). locked */
 bool tb_commit_locked(TranslationBlock *tb, size_t code_size, TCGContext *s);
+
+/* tb_commit_locked with the backend's outputs given one by one (the
+ * persistent cache's blocks have no TCGContext). locked */
+bool tb_commit_parts_locked(TranslationBlock *tb, size_t code_size, uint32_t n,
+                            const uint64_t *insn_data,
+                            const uint32_t *insn_end_off,
+                            const TCGCodeReloc *relocs, uint32_t nb_relocs);
+/* Blocks [0, tb_region_count()) of the arena, valid or not, for the
+ * persistent cache's save at exit. */
+size_t tb_region_count(void);
+TranslationBlock *tb_region_block(size_t i);
+/* The code buffer's fixed code (prologue, epilogue, stubs) starts at
+ * tb_region_stubs(); tb_region_in_stubs tells whether addr is in it and
+ * at which offset. */
+uintptr_t tb_region_stubs(void);
+bool tb_region_in_stubs(uintptr_t addr, size_t *off);
 
 /* Lock-free lookup of a valid block in the global table. */
 TranslationBlock *tb_htable_lookup(uint64_t pc, uint32_t flags);

@@ -630,6 +630,8 @@ ptrdiff_t tcg_regalloc_gen_code(TCGGen *g)
     TCGContext *s = g->s;
     state_init(g);
     s->nb_insns = 0;
+    s->nb_relocs = 0;
+    s->relocs_lost = false;
     for (uint32_t i = 0; i < s->nb_labels; i++) {
         s->labels[i].has_value = false;
         s->labels[i].nb_relocs = 0;

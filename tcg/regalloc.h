@@ -87,6 +87,27 @@ static inline void tcg_gen_init(TCGGen *g, uint8_t *rw, const uint8_t *rx,
     g->rx_start = rx;
 }
 
+/* Note that the field ending at the current code offset (4 bytes for
+ * TCG_RELOC_REL32, else 8) holds an address of this process. */
+static inline void tcg_gen_reloc(TCGGen *g, TCGCodeRelocKind kind,
+                                 uint64_t target)
+{
+    TCGContext *s = g->s;
+    if (!s) {
+        return; /* the prologue: generated afresh by every process */
+    }
+    if (s->nb_relocs == TCG_MAX_CODE_RELOCS) {
+        s->relocs_lost = true;
+        return;
+    }
+    uint32_t size = kind == TCG_RELOC_REL32 ? 4 : 8;
+    s->relocs[s->nb_relocs++] = (TCGCodeReloc){
+        .off = (uint32_t)(g->code_ptr - g->code_start) - size,
+        .kind = kind,
+        .target = target,
+    };
+}
+
 static inline uintptr_t tcg_gen_rx(const TCGGen *g, const uint8_t *rw)
 {
     return (uintptr_t)g->rx_start + (uintptr_t)(rw - g->code_start);

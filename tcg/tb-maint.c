@@ -29,6 +29,7 @@
  *    of the hash chains, the jump caches and that array take no lock.
  */
 #include "tcg/internal.h"
+#include "tcg/tb-cache.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -529,28 +530,56 @@ void tb_code_area_locked(uint8_t **rw, const uint8_t **rx, size_t *avail)
              off + (16u << 10));
 }
 
+void tb_code_skip_locked(size_t bytes)
+{
+    if (region.code_off + bytes + (1u << 20) < region.code_size) {
+        region.code_off += bytes;
+    }
+}
+
 bool tb_commit_locked(TranslationBlock *tb, size_t code_size, TCGContext *s)
 {
+    /* The relocations are kept only for a block the cache may save. */
+    return tb_commit_parts_locked(tb, code_size, s->nb_insns, s->insn_data,
+                                  s->insn_end_off, s->relocs,
+                                  tb->cacheable ? s->nb_relocs : 0);
+}
+
+bool tb_commit_parts_locked(TranslationBlock *tb, size_t code_size, uint32_t n,
+                            const uint64_t *insn_data,
+                            const uint32_t *insn_end_off,
+                            const TCGCodeReloc *relocs, uint32_t nb_relocs)
+{
     size_t off = align_up(region.code_off, CODE_ALIGN);
-    uint32_t n = s->nb_insns;
     size_t data_bytes = (size_t)n * TCG_INSN_START_WORDS * sizeof(uint64_t);
     size_t end_bytes = (size_t)n * sizeof(uint32_t);
+    size_t reloc_bytes = (size_t)nb_relocs * sizeof(TCGCodeReloc);
     size_t moff = align_up(region.meta_off, sizeof(uint64_t));
+    size_t meta_bytes = data_bytes + align_up(end_bytes, 8) + reloc_bytes;
 
     assert(tb == &region.tbs[region.nb_tbs] && "commit the last allocation");
     assert(off + code_size <= region.code_size && "backend overran avail");
-    if (moff + data_bytes + end_bytes > region.meta_size) {
+    if (moff + meta_bytes > region.meta_size) {
         return false;
     }
-    if (n) {
+    if (meta_bytes) {
         prefault(&region.meta_pf, region.meta, region.meta_size,
-                 moff + data_bytes + end_bytes);
+                 moff + meta_bytes);
+    }
+    if (n) {
         tb->insn_data = (uint64_t *)(region.meta + moff);
         tb->insn_end_off = (uint32_t *)(region.meta + moff + data_bytes);
-        memcpy(tb->insn_data, s->insn_data, data_bytes);
-        memcpy(tb->insn_end_off, s->insn_end_off, end_bytes);
+        memcpy(tb->insn_data, insn_data, data_bytes);
+        memcpy(tb->insn_end_off, insn_end_off, end_bytes);
     }
-    region.meta_off = moff + data_bytes + end_bytes;
+    if (nb_relocs) {
+        TCGCodeReloc *r = (TCGCodeReloc *)(region.meta + moff + data_bytes +
+                                           align_up(end_bytes, 8));
+        memcpy(r, relocs, reloc_bytes);
+        tb->relocs = r;
+    }
+    tb->nb_relocs = nb_relocs;
+    region.meta_off = moff + meta_bytes;
     /* The backend's count is what the arrays hold; a front end that
      * follows the contract set the same value. */
     tb->icount = n;
@@ -591,6 +620,31 @@ bool tb_commit_locked(TranslationBlock *tb, size_t code_size, TCGContext *s)
     htable_insert(tb);
     region.stats.tb_translated++;
     return true;
+}
+
+size_t tb_region_count(void)
+{
+    return __atomic_load_n(&region.nb_tbs, __ATOMIC_ACQUIRE);
+}
+
+TranslationBlock *tb_region_block(size_t i)
+{
+    return &region.tbs[i];
+}
+
+bool tb_region_in_stubs(uintptr_t addr, size_t *off)
+{
+    uintptr_t base = (uintptr_t)region.code_rx;
+    if (addr < base || addr >= base + region.code_start) {
+        return false;
+    }
+    *off = addr - base;
+    return true;
+}
+
+uintptr_t tb_region_stubs(void)
+{
+    return (uintptr_t)region.code_rx;
 }
 
 void tb_stats_add_ops(uint64_t n)
@@ -1015,4 +1069,5 @@ void tcg_exec_fork_child(void)
     fork_child();
     region.fork_child = true;
     tb_region_init(size, be);
+    tb_cache_fork_child();
 }

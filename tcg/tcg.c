@@ -65,6 +65,7 @@ void tcg_context_init(TCGContext *s)
 {
     memset(s, 0, sizeof(*s));
     s->optimize = true;
+    s->relocs = g_new(TCGCodeReloc, TCG_MAX_CODE_RELOCS);
     for (int i = 0; i < 2; i++) {
         s->const_table[i] = g_new0(ConstTable, 1);
     }
@@ -89,6 +90,7 @@ void tcg_context_free(TCGContext *s)
     g_free(s->labels);
     g_free(s->insn_end_off);
     g_free(s->insn_data);
+    g_free(s->relocs);
     g_free(s->scratch);
     memset(s, 0, sizeof(*s));
 }

@@ -207,6 +207,27 @@ typedef struct TCGOp {
     TCGArg args[TCG_MAX_OP_ARGS];
 } TCGOp;
 
+/*
+ * A place in a block's host code that holds an address of this process:
+ * a helper, the code buffer's shared stubs, the block itself. The
+ * persistent translation cache (tcg/tb-cache.c) rewrites these when it
+ * reuses the code in another process.
+ */
+typedef enum TCGCodeRelocKind {
+    TCG_RELOC_REL32, /* 32-bit displacement from the field's end to target */
+    TCG_RELOC_ABS64, /* 64-bit immediate holding target */
+    TCG_RELOC_TB,    /* 64-bit immediate holding the block's address | target */
+} TCGCodeRelocKind;
+
+typedef struct TCGCodeReloc {
+    uint32_t off; /* of the field, from the block's code start */
+    uint32_t kind;
+    uint64_t target;
+} TCGCodeReloc;
+
+/* More than this in one block and the block is not cached. */
+#define TCG_MAX_CODE_RELOCS 256
+
 #define TCG_LIFE_DEAD(i) (1u << (i))
 #define TCG_LIFE_SYNC(i) (1u << (16 + (i)))
 
@@ -279,6 +300,12 @@ typedef struct TCGContext {
     uint32_t *insn_end_off; /* host offset after each guest insn */
     uint64_t *insn_data;    /* TCG_INSN_START_WORDS per guest insn */
     intptr_t frame_size;    /* spill frame bytes used */
+    /* Where the code depends on this process's addresses; relocs_lost
+     * when there were more than TCG_MAX_CODE_RELOCS or one the cache
+     * cannot express. */
+    TCGCodeReloc *relocs;
+    uint32_t nb_relocs;
+    bool relocs_lost;
 
     /* Scratch for the passes (one at a time): kept between blocks so
      * that no pass allocates per block. */

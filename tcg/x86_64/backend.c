@@ -97,12 +97,23 @@ void x86_out_goto_tb(TCGGen *g, int n)
 
 void x86_out_exit_tb(TCGGen *g, uintptr_t val)
 {
-    tcg_out_movi(g, TCG_TYPE_I64, TCG_REG_RAX, val);
+    uintptr_t tb = val & ~(uintptr_t)TB_EXIT_MASK;
+    if (!tb) {
+        tcg_out_movi(g, TCG_TYPE_I64, TCG_REG_RAX, val);
+    } else {
+        x86_out_movabs(g, TCG_REG_RAX, val);
+        if (tb == (uintptr_t)g->tb) {
+            tcg_gen_reloc(g, TCG_RELOC_TB, val & TB_EXIT_MASK);
+        } else if (g->s) {
+            g->s->relocs_lost = true; /* another block: not expressible */
+        }
+    }
     intptr_t disp =
         (intptr_t)epilogue_rx - (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 5);
     assert(disp == (int32_t)disp);
     x86_out8(g, OPC_JMP_long);
     x86_out32(g, (uint32_t)disp);
+    tcg_gen_reloc(g, TCG_RELOC_REL32, epilogue_rx);
 }
 
 /* Group 1 with a byte operand and an 8-bit immediate. */
@@ -116,6 +127,7 @@ static void out_jcc_rx(TCGGen *g, int cc, uintptr_t target)
     x86_out8(g, 0x0f);
     x86_out8(g, (uint8_t)(0x80 + cc));
     x86_out32(g, (uint32_t)disp);
+    tcg_gen_reloc(g, TCG_RELOC_REL32, target);
 }
 
 /* To lookup_goto's miss path unless the byte (opc OPC_ARITH_EbIb) or
@@ -162,7 +174,8 @@ void x86_out_lookup_goto(TCGGen *g, int pc_reg)
     out_miss_unless_zero(g, OPC_ARITH_EvIb, TCG_AREG0,
                          (int32_t)offsetof(CPUState, exit_request));
     /* A flush waits for this thread to leave generated code. */
-    tcg_out_movi(g, TCG_TYPE_I64, h, (uintptr_t)tb_flush_pending_addr());
+    x86_out_movabs(g, h, (uintptr_t)tb_flush_pending_addr());
+    tcg_gen_reloc(g, TCG_RELOC_ABS64, (uintptr_t)tb_flush_pending_addr());
     out_miss_unless_zero(g, OPC_ARITH_EbIb, h, 0);
     x86_out_modrm_sib(g, OPC_GRP5, EXT5_JMPN_Ev, tb, -1,
                       (int32_t)offsetof(TranslationBlock, tc_ptr));
@@ -204,6 +217,12 @@ static void x86_disas(FILE *f, const void *code, size_t size)
     tcg_log_host_disas(f, code, size);
 }
 
+static const void *x86_code_config(size_t *size)
+{
+    *size = sizeof(x86_have);
+    return &x86_have;
+}
+
 const TCGBackend tcg_backend_x86_64 = {
     .name = "x86_64",
     .init = x86_init,
@@ -213,4 +232,5 @@ const TCGBackend tcg_backend_x86_64 = {
     .locate = x86_locate,
     .disas = x86_disas,
     .inline_lookup = true,
+    .code_config = x86_code_config,
 };

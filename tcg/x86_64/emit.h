@@ -157,6 +157,9 @@ static inline void x86_out64(TCGGen *g, uint64_t v)
     g->code_ptr += 8;
 }
 
+/* mov dst, imm64 in its 10-byte form whatever the value. */
+void x86_out_movabs(TCGGen *g, int dst, uint64_t val);
+
 /* Prefixes and opcode bytes; r/rm/x are register numbers or -1. Inline,
  * with x86_out_modrm: callers mostly pass a constant opc, whose prefix
  * tests then fold away. */

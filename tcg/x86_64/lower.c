@@ -351,14 +351,24 @@ void tcg_out_st(TCGGen *g, TCGType type, int src, int base, intptr_t off)
                       src, base, -1, (int32_t)off);
 }
 
+void x86_out_movabs(TCGGen *g, int dst, uint64_t val)
+{
+    x86_out_opc(g, (OPC_MOVL_Iv + (dst & 7)) | P_REXW, -1, dst, -1);
+    x86_out64(g, val);
+}
+
 void tcg_out_call(TCGGen *g, const void *func)
 {
     intptr_t disp = (intptr_t)func - (intptr_t)(tcg_gen_rx(g, g->code_ptr) + 5);
     if (disp == (int32_t)disp) {
         x86_out8(g, OPC_CALL_Jz);
         x86_out32(g, (uint32_t)disp);
+        tcg_gen_reloc(g, TCG_RELOC_REL32, (uintptr_t)func);
     } else {
-        tcg_out_movi(g, TCG_TYPE_I64, TCG_REG_TMP, (uintptr_t)func);
+        /* Always the 10-byte form, whose immediate a relocation can
+         * rewrite whatever the address. */
+        x86_out_movabs(g, TCG_REG_TMP, (uintptr_t)func);
+        tcg_gen_reloc(g, TCG_RELOC_ABS64, (uintptr_t)func);
         x86_out_modrm(g, OPC_GRP5, EXT5_CALLN_Ev, TCG_REG_TMP);
     }
 }

@@ -243,6 +243,10 @@ done
 # --- work directory and fixtures -------------------------------------------
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vemu-debian.XXXXXX")
+# vemu's translation cache (docs/architecture.md): one for the whole run,
+# not one in each command's HOME, where the guest side would see it.
+TB_CACHE=${VEMU_TB_CACHE:-$WORK/tb-cache}
+TB_VERIFY=${VEMU_TB_CACHE_VERIFY:-}
 mkdir "$WORK/fixtures"
 # Deterministic inputs: words (with repeats), numbers, a binary file with
 # random, textual and low-entropy parts.
@@ -323,6 +327,7 @@ EOF
   # the side ends (a guest that ignored SIGTERM) is killed by that id.
   (cd "$dir/cwd" &&
     exec timeout -k 10 "$TIMEOUT" env -i PATH="$HOST_PATH" HOME="$dir/cwd" \
+      VEMU_TB_CACHE="$TB_CACHE" VEMU_TB_CACHE_VERIFY="$TB_VERIFY" \
       LC_ALL=C TZ=UTC PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 \
       bash "$dir/script.sh") </dev/null >"$dir/out" 2>"$dir/err" &
   pid=$!
