@@ -283,14 +283,16 @@ static bool code_writable(uint64_t addr, uint64_t len)
  * off: in the directory named, else $XDG_CACHE_HOME/vemu/tb, else
  * ~/.cache/vemu/tb. Started by binfmt_misc, only in a directory named by
  * VEMU_TB_CACHE: a container build would otherwise leave the cache in the
- * image it builds. Only a directory named by the user is worth a warning
- * when it cannot be used.
+ * image it builds. Never for a set-id program (binfmt_misc's C flag): the
+ * file holds host code, and the environment is the caller's. Only a
+ * directory named by the user is worth a warning when it cannot be used.
  */
 static void open_tb_cache(const UserArch *arch, const Options *o,
-                          const char *exe, bool by_binfmt)
+                          const char *exe, bool by_binfmt, bool secure)
 {
     const char *v = opt_or_env(o->tb_cache, "VEMU_TB_CACHE");
-    if ((v && (!strcmp(v, "off") || !strcmp(v, "0"))) || (!v && by_binfmt)) {
+    if ((v && (!strcmp(v, "off") || !strcmp(v, "0"))) || (!v && by_binfmt) ||
+        secure) {
         return;
     }
     char *dir;
@@ -732,7 +734,7 @@ int linux_user_main(const UserArch *arch, int argc, char **argv)
     /* The guest sees paths inside the sysroot without its prefix. */
     syscall_set_exe_path(sysroot_guest_view(exe), exe);
 
-    open_tb_cache(arch, &o, exe, by_binfmt);
+    open_tb_cache(arch, &o, exe, by_binfmt, aux.secure);
 
     CPUState *cpu = arch->cpu_new();
     cpu->singlestep = o.one_insn_per_tb;
