@@ -446,7 +446,7 @@ def bench_arch(arch, args, sizes, inputs, cache, bb_native, work):
 
 
 def print_table(res, f=sys.stdout):
-    hdr = "%-8s %-13s %-8s %9s %9s %9s %9s %9s  %s" % (
+    hdr = "%-8s %-20s %-8s %9s %9s %9s %9s %9s  %s" % (
         "guest", "workload", "unit", "native", "qemu", "vemu", "vemu/qemu",
         "vemu/nat", "check")
     print(hdr, file=f)
@@ -454,14 +454,14 @@ def print_table(res, f=sys.stdout):
     for arch, g in res["guests"].items():
         for r in g["workloads"]:
             u = r["unit"]
-            print("%-8s %-13s %-8s %9s %9s %9s %9s %9s  %s" % (
+            print("%-8s %-20s %-8s %9s %9s %9s %9s %9s  %s" % (
                 arch, r["name"], u, fmt_time(r["native"]["median"], u),
                 fmt_time(r["qemu"]["median"], u),
                 fmt_time(r["vemu"]["median"], u),
                 fmt_ratio(r["vemu_over_qemu"]),
                 fmt_ratio(r["vemu_over_native"]),
                 "match" if r["status"] == "ok" else "FAIL"), file=f)
-        print("%-8s %-13s %-8s %9s %9s %9s %9s %9s  %s" % (
+        print("%-8s %-20s %-8s %9s %9s %9s %9s %9s  %s" % (
             arch, "geomean", "", "", "", "",
             fmt_ratio(g["geomean_vemu_over_qemu"]),
             fmt_ratio(g["geomean_vemu_over_native"]),
