@@ -262,11 +262,6 @@ static bool fetch_ok(uint64_t addr, size_t len)
     return ok;
 }
 
-static bool code_still_ok(uint64_t addr, uint64_t len)
-{
-    return guest_exec_ok(addr, len);
-}
-
 static bool code_writable(uint64_t addr, uint64_t len)
 {
     uint64_t last = addr + len - 1;
@@ -313,7 +308,7 @@ static void open_tb_cache(const UserArch *arch, const Options *o,
                                    opt_or_env(NULL, "VEMU_HOST_FEATURES")
                                        ?: "");
     tb_cache_set_verify(opt_or_env(NULL, "VEMU_TB_CACHE_VERIFY") != NULL);
-    tb_cache_open(dir, exe, config, code_still_ok, code_writable, v != NULL);
+    tb_cache_open(dir, exe, config, guest_exec_ok, code_writable, v != NULL);
     g_free(config);
     g_free(dir);
 }

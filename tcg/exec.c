@@ -371,7 +371,6 @@ void tcg_note_code_fetch(uint64_t addr, uint64_t len, bool ok)
 static void note_cacheable(const TCGContext *s, TranslationBlock *tb,
                            int max_insns)
 {
-    fetched.active = false;
     uint64_t len = fetched.hi - fetched.lo;
     if (fetched.failed || fetched.hi <= fetched.lo || len > (64u << 10) ||
         s->relocs_lost || !s->optimize ||

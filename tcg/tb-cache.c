@@ -90,6 +90,12 @@ typedef struct TBCReloc {
     uint64_t value;
 } TBCReloc;
 
+/* The 4-byte kinds; the others hold 8 bytes. */
+static bool reloc_is_rel32(uint32_t kind)
+{
+    return kind == TBC_IMAGE_REL32 || kind == TBC_STUB_REL32;
+}
+
 static struct {
     bool active, verify, print_stats;
     uint64_t unsaved; /* fresh blocks since the last save */
@@ -264,10 +270,7 @@ static bool rec_parts(const TBCRec *r, RecParts *p)
     p->insn_end_off = (const uint32_t *)(b + ends);
     p->relocs = (const TBCReloc *)(b + rel);
     for (uint32_t i = 0; i < r->nb_relocs; i++) {
-        uint32_t size = p->relocs[i].kind == TBC_IMAGE_REL32 ||
-                                p->relocs[i].kind == TBC_STUB_REL32
-                            ? 4
-                            : 8;
+        uint32_t size = reloc_is_rel32(p->relocs[i].kind) ? 4 : 8;
         if (p->relocs[i].kind > TBC_TB ||
             (uint64_t)p->relocs[i].off + size > r->tc_size) {
             return false;
@@ -289,24 +292,34 @@ static uint32_t slot_hash(uint64_t pc, uint32_t flags)
     return (uint32_t)(h >> 32);
 }
 
-/* The slot of (pc, flags) in the opened file, or -1. */
-static int64_t find_slot(uint64_t pc, uint32_t flags)
+/* Linear probing in an index of nb (a power of two) slots, as read and
+ * as written: the slot holding (pc, flags), else the free slot where it
+ * would go (*found false), else -1 (full, as only a damaged file is). */
+static int64_t probe(const TBCSlot *slots, uint32_t nb, uint64_t pc,
+                     uint32_t flags, bool *found)
 {
-    if (!tbc.slots) {
-        return -1;
-    }
-    uint32_t mask = tbc.nb_slots - 1;
-    for (uint32_t i = slot_hash(pc, flags) & mask, n = 0; n < tbc.nb_slots;
+    uint32_t mask = nb - 1;
+    *found = false;
+    for (uint32_t i = slot_hash(pc, flags) & mask, n = 0; n < nb;
          i = (i + 1) & mask, n++) {
-        const TBCSlot *s = &tbc.slots[i];
-        if (!s->rec_off8) {
-            return -1;
+        if (!slots[i].rec_off8) {
+            return i;
         }
-        if (s->pc == pc && s->flags == flags) {
+        if (slots[i].pc == pc && slots[i].flags == flags) {
+            *found = true;
             return i;
         }
     }
     return -1;
+}
+
+/* The slot of (pc, flags) in the opened file, or -1. */
+static int64_t find_slot(uint64_t pc, uint32_t flags)
+{
+    bool found;
+    int64_t i = tbc.slots ? probe(tbc.slots, tbc.nb_slots, pc, flags, &found)
+                          : -1;
+    return i >= 0 && found ? i : -1;
 }
 
 /* The record for (pc, flags) if it may be used now, with its parts. */
@@ -356,7 +369,7 @@ static bool place_code(const TBCRec *r, const RecParts *p, uint8_t *rw,
             t = (uintptr_t)tb | (rl->value & TB_EXIT_MASK);
             break;
         }
-        if (rl->kind == TBC_IMAGE_REL32 || rl->kind == TBC_STUB_REL32) {
+        if (reloc_is_rel32(rl->kind)) {
             int64_t disp = (int64_t)(t - (rx + rl->off + 4));
             if (disp != (int32_t)disp) {
                 return false;
@@ -602,36 +615,25 @@ static bool out_insert(Out *o, uint64_t pc, uint32_t flags, size_t off)
         }
         g_free(old);
     }
-    uint32_t mask = o->nb_slots - 1;
-    for (uint32_t i = slot_hash(pc, flags) & mask;; i = (i + 1) & mask) {
-        TBCSlot *s = &o->slots[i];
-        if (!s->rec_off8) {
-            *s = (TBCSlot){.pc = pc, .flags = flags,
-                           .rec_off8 = (uint32_t)(off / 8)};
-            o->nb_recs++;
-            return true;
-        }
-        if (s->pc == pc && s->flags == flags) {
-            return false;
-        }
+    /* Never full: the table is kept at most half used. */
+    bool found;
+    int64_t i = probe(o->slots, o->nb_slots, pc, flags, &found);
+    if (found) {
+        return false;
     }
+    o->slots[i] = (TBCSlot){.pc = pc, .flags = flags,
+                            .rec_off8 = (uint32_t)(off / 8)};
+    o->nb_recs++;
+    return true;
 }
 
 static bool out_has(const Out *o, uint64_t pc, uint32_t flags)
 {
-    if (!o->nb_slots) {
-        return false;
+    bool found = false;
+    if (o->nb_slots) {
+        probe(o->slots, o->nb_slots, pc, flags, &found);
     }
-    uint32_t mask = o->nb_slots - 1;
-    for (uint32_t i = slot_hash(pc, flags) & mask;; i = (i + 1) & mask) {
-        const TBCSlot *s = &o->slots[i];
-        if (!s->rec_off8) {
-            return false;
-        }
-        if (s->pc == pc && s->flags == flags) {
-            return true;
-        }
-    }
+    return found;
 }
 
 static void out_record(Out *o, const void *rec, size_t len)
