@@ -99,7 +99,7 @@ static bool reloc_is_rel32(uint32_t kind)
 static struct {
     bool active, verify, print_stats;
     uint64_t unsaved; /* fresh blocks since the last save */
-    char *dir, *path;
+    char *path;
     uint64_t config;
     bool (*fetch_ok)(uint64_t addr, uint64_t len);
     bool (*writable)(uint64_t addr, uint64_t len);
@@ -557,7 +557,6 @@ bool tb_cache_open(const char *dir, const char *program, const char *config,
     h = tb_cache_hash(&tcg_guest_addr_bits, sizeof(tcg_guest_addr_bits), h);
     tbc.config = h;
     uint64_t name = tb_cache_hash(program, strlen(program), h);
-    tbc.dir = g_strdup(dir);
     tbc.path = g_strdup_printf("%s/%016" PRIx64 ".tbc", dir, name);
     tbc.fetch_ok = fetch_ok;
     tbc.writable = writable;
