@@ -407,6 +407,7 @@ static TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags)
         s->lookup_pc = be->inline_lookup && !(tcg_log_mask & TCG_LOG_EXEC)
                            ? thread_ctx_lookup_pc
                            : 0;
+        s->lazy_fault = be->fault_regs != NULL;
         /* With a pc global, the checks go on backward jumps, placed once
          * the block's jumps are known; otherwise at the entry. */
         bool edge_checks = thread_ctx_lookup_pc != 0;
@@ -707,11 +708,17 @@ _Noreturn void cpu_raise_exception_ra(CPUState *cpu, int excp, uintptr_t ra)
 /* Guest faults. */
 
 void tcg_handle_host_fault(CPUState *cpu, uintptr_t host_pc,
-                           uintptr_t host_addr, bool is_write)
+                           uintptr_t host_addr, bool is_write,
+                           const void *uc)
 {
     /* Outside backend->exec there is no cpu_exec frame to jump to. */
     if (!cpu || tcg_exec_depth == 0) {
         return;
+    }
+    const TCGBackend *be = tb_region_backend();
+    if (be && be->fault_regs) {
+        /* Before the pc is restored: a register may hold an older pc. */
+        be->fault_regs(cpu, host_pc, uc);
     }
     if (!cpu_restore_state(cpu, host_pc)) {
         return;
@@ -747,7 +754,7 @@ static void host_fault_handler(int sig, siginfo_t *info, void *ucv)
     /* si_code <= 0: sent by kill/tgkill, not a fault of ours. */
     if (info->si_code > 0) {
         tcg_handle_host_fault(current_cpu, pc, (uintptr_t)info->si_addr,
-                              is_write);
+                              is_write, uc);
     }
     /* Not the guest's: let the default action kill us, so emulator bugs
      * are never hidden. A real fault re-triggers when we return. */

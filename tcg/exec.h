@@ -154,6 +154,11 @@ typedef struct TCGBackend {
      * (a pc inside generated code, or any pc for an interpreter that tracks
      * its position itself). Returns false if the fault is not ours. */
     bool (*locate)(uintptr_t host_pc, TranslationBlock **tb, int *insn);
+    /* Optional: on a host fault at host_pc (a guest access of a block,
+     * uc its ucontext_t), write to env the globals that only a register
+     * held there. Its presence tells liveness and the register allocator
+     * that guest accesses need not sync globals (TCGContext.lazy_fault). */
+    void (*fault_regs)(CPUState *cpu, uintptr_t host_pc, const void *uc);
     /* Print generated code for -d out_asm. */
     void (*disas)(FILE *f, const void *code, size_t size);
     /* Lowers lookup_goto (the jump cache probed inline). */
@@ -215,11 +220,13 @@ bool cpu_restore_state(CPUState *cpu, uintptr_t host_pc);
 _Noreturn void cpu_raise_exception_ra(CPUState *cpu, int excp, uintptr_t ra);
 
 /* Fault from a host signal handler: if host_pc belongs to translated code
- * (or the interpreter is running a block), restore guest state, record the
- * guest address and siglongjmp out with EXCP_SEGV. Returns only if the
- * fault is not the guest's. */
+ * (or the interpreter is running a block), restore guest state (from env
+ * and the registers in uc, the handler's ucontext_t), record the guest
+ * address and siglongjmp out with EXCP_SEGV. Returns only if the fault is
+ * not the guest's. */
 void tcg_handle_host_fault(CPUState *cpu, uintptr_t host_pc,
-                           uintptr_t host_addr, bool is_write);
+                           uintptr_t host_addr, bool is_write,
+                           const void *uc);
 /* Install SIGSEGV/SIGBUS handlers calling tcg_handle_host_fault for the
  * thread's current CPU (used until linux-user owns the signals). */
 void tcg_install_fault_handler(void);

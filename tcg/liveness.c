@@ -9,6 +9,9 @@
  *    basic-block boundary, before an op that can fault, before a helper that
  *    reads globals) has TCG_LIFE_SYNC set at the op that last wrote it, so
  *    memory is made current eagerly and boundaries need no stores;
+ *  - with s->lazy_fault, guest loads and stores are not such points: every
+ *    global is live there (a fault must recover it) but may stay in a
+ *    register, whose place the backend records for its fault handler;
  *  - a helper that may write globals kills every register copy of them;
  *  - EBB temps are dead at labels and exits.
  */
@@ -91,6 +94,21 @@ static void la_sync(LiveState *ls, bool with_tb)
     for (uint32_t i = 0; with_tb && i < ls->nb_tb; i++) {
         ls->s->temps[ls->tb_temps[i]].state |= TS_MEM;
     }
+}
+
+/* A guest access with lazy_fault: each global's current value is needed
+ * if the access faults, in a register or in memory. Those dead after it
+ * (dead_after: the state before its outputs were processed, which do not
+ * count) die at it: op gets them for the register allocator. */
+static void la_fault_live(LiveState *ls, TCGOp *op, uint64_t dead_after)
+{
+    for (int k = 0; k < tcg_op_nb_oargs(op); k++) {
+        if (op->args[k] < 64) {
+            dead_after &= ~(1ull << op->args[k]);
+        }
+    }
+    op->args[TCG_FAULT_DEAD_ARG] = dead_after;
+    ls->dead[0] = 0;
 }
 
 /* A helper that may write globals: any register copy before it is dead,
@@ -176,6 +194,7 @@ void tcg_liveness(TCGContext *s)
             }
         }
 
+        uint64_t dead_after = ls.dead[0];
         /* Outputs: record deaths and write-backs, then they are dead
          * before this op. */
         for (int k = 0; k < nb_o; k++) {
@@ -206,7 +225,11 @@ void tcg_liveness(TCGContext *s)
                 }
             }
         } else if (def->flags & TCG_OPF_CAN_FAULT) {
-            la_sync(&ls, false);
+            if (tcg_lazy_fault_op(s, op)) {
+                la_fault_live(&ls, op, dead_after);
+            } else {
+                la_sync(&ls, false);
+            }
         }
 
         /* Inputs: last uses die here; all are live before. Every input

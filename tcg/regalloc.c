@@ -10,7 +10,9 @@
  * in memory at a later boundary were synced where they were written, so at
  * labels and block exits the allocator only has to forget its registers.
  * Guarantees: at every label, branch, exit, helper call that reads globals
- * and op that can fault, every global holds its current value in env.
+ * and op that can fault, every global holds its current value in env;
+ * with lazy_fault, at a guest access, in env or in a register the access's
+ * spill list (TCGGen.spills) names.
  */
 #include "tcg/regalloc.h"
 
@@ -204,6 +206,40 @@ static void sync_globals(TCGGen *g)
             temp_sync(g, t);
         }
     }
+}
+
+/*
+ * At a guest access with lazy_fault: list the globals that only a
+ * register holds (TCGGen.spills) instead of storing them, for the
+ * backend's cold paths and fault map. The registers keep these values
+ * until the access has completed: outputs are written by the access
+ * itself or after it. False, with nothing listed, when the block's map
+ * is full or an offset does not fit its encoding.
+ */
+static bool list_fault_spills(TCGGen *g)
+{
+    if (g->nb_sites == TCG_MAX_FAULT_SITES) {
+        return false;
+    }
+    uint32_t first = g->nb_spills, n = 0;
+    for (TCGRegSet m = g->used; m; m &= m - 1) {
+        int r = __builtin_ctz(m);
+        const TCGTemp *t = g->reg_to_temp[r];
+        if (!t || t->kind != TEMP_GLOBAL || t->mem_coherent) {
+            continue;
+        }
+        if (first + n == TCG_MAX_FAULT_SPILLS || t->mem_offset < 0 ||
+            t->mem_offset > TCG_SPILL_MAX_OFF) {
+            return false;
+        }
+        g->spills[first + n++] = (t->type == TCG_TYPE_I64 ? TCG_SPILL_I64 : 0) |
+                                 (uint32_t)r << 24 | (uint32_t)t->mem_offset;
+    }
+    g->spill_first = first;
+    g->nb_spill = (uint16_t)n;
+    g->nb_spills = first + n;
+    g->fault_lazy = true;
+    return true;
 }
 
 static void save_globals(TCGGen *g)
@@ -461,11 +497,14 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
         args[k] = op->args[k];
     }
 
-    /* Values for a taken branch or a fault must be in memory first. */
+    /* Values for a taken branch or a fault must be in memory first, or
+     * for a guest access, be where its fault map says. */
     if (def->flags & TCG_OPF_COND_BRANCH) {
         bb_sync(g);
     } else if (def->flags & TCG_OPF_CAN_FAULT) {
-        sync_globals(g);
+        if (!tcg_lazy_fault_op(s, op) || !list_fault_spills(g)) {
+            sync_globals(g);
+        }
     }
 
     kill_dead_inputs(g, op, nb_o, nb_i);
@@ -541,6 +580,19 @@ static void reg_alloc_op(TCGGen *g, const TCGOp *op)
     }
 
     tcg_out_op(g, op, args, const_args);
+    if (g->fault_lazy) {
+        /* Globals that were kept only for this access's fault. */
+        uint64_t dead = op->args[TCG_FAULT_DEAD_ARG];
+        for (TCGRegSet m = g->used; dead && m; m &= m - 1) {
+            TCGTemp *t = g->reg_to_temp[__builtin_ctz(m)];
+            if (t && t->kind == TEMP_GLOBAL &&
+                (dead >> (uint32_t)(t - s->temps) & 1)) {
+                temp_dead(g, t);
+            }
+        }
+        g->fault_lazy = false;
+        g->nb_spill = 0;
+    }
 
     for (int k = 0; k < nb_o; k++) {
         TCGTemp *t = &s->temps[op->args[k]];

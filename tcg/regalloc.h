@@ -38,6 +38,18 @@ typedef struct TCGOpConstraints {
 
 /* Code generation state for one block. */
 #define TCG_MAX_COLD_PATHS 64
+/* Guest accesses per block whose globals a fault map may recover, and
+ * (global, register) pairs over all of them; past either, accesses sync
+ * the globals to env as other fault points do. */
+#define TCG_MAX_FAULT_SITES 256
+#define TCG_MAX_FAULT_SPILLS 2048
+
+/* A fault-map spill: the global at env offset TCG_SPILL_OFF(x), 64-bit
+ * when TCG_SPILL_I64, is in host register TCG_SPILL_REG(x). */
+#define TCG_SPILL_I64 0x80000000u
+#define TCG_SPILL_REG(x) (((x) >> 24) & 0x3f)
+#define TCG_SPILL_OFF(x) ((x) & 0xffffff)
+#define TCG_SPILL_MAX_OFF 0xffffff
 
 typedef struct TCGGen {
     TCGContext *s;
@@ -62,6 +74,13 @@ typedef struct TCGGen {
     uint32_t *tb_temps;  /* indexes of the block's TB temps */
     uint32_t nb_tb_temps;
     bool overflow;
+    /* The guest access being emitted (tcg_lazy_fault_op) leaves these
+     * globals only in registers: spills[spill_first, +nb_spill). A fault
+     * there must store them to env first: the backend's cold paths do,
+     * and its fault map (one site per access) tells its fault handler. */
+    bool fault_lazy;
+    uint16_t nb_spill;
+    uint32_t spill_first, nb_spills, nb_sites;
     /* Cold paths (guest fault calls) the backend places after the block's
      * code, so the hot path falls through its checks. Last, and only the
      * first nb_cold entries are meaningful: a new TCGGen need not zero
@@ -72,12 +91,20 @@ typedef struct TCGGen {
         uint32_t ret_off; /* where the check was: the fault's host pc */
         int reg;          /* guest address register */
         const void *helper;
+        uint32_t spill_first; /* stores before the call, as above */
+        uint16_t nb_spill;
     } cold[TCG_MAX_COLD_PATHS];
+    struct TCGFaultSite {
+        uint32_t off; /* of the access instruction */
+        uint32_t spill_first;
+        uint32_t nb_spill;
+    } sites[TCG_MAX_FAULT_SITES];
+    uint32_t spills[TCG_MAX_FAULT_SPILLS];
 } TCGGen;
 
 /* A TCGGen for code at rw (executable at rx), avail bytes: all zero but
- * for these, except the cold-path array, which a block's translation
- * would otherwise spend 1.5 KiB of stores on. */
+ * for these, except the cold-path and fault-map arrays, which a block's
+ * translation would otherwise spend 12 KiB of stores on. */
 static inline void tcg_gen_init(TCGGen *g, uint8_t *rw, const uint8_t *rx,
                                 size_t avail)
 {

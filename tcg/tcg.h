@@ -290,6 +290,11 @@ typedef struct TCGContext {
      * (lookup_goto); 0 (env) keeps the helper call. Set by the runtime
      * from the target and backend (tcg/exec.c). */
     uint32_t lookup_pc;
+    /* Guest loads and stores (qemu_ld/st) need not find the globals in
+     * env: the backend records where each one lives at the access and
+     * puts it back on a fault (TCGBackend.fault_regs). Set by the runtime
+     * from the backend. */
+    bool lazy_fault;
 
     /* Per-block constant interning (value -> temp index), one per type. */
     void *const_table[2];
@@ -312,6 +317,19 @@ typedef struct TCGContext {
     uint32_t *scratch;
     uint32_t scratch_cap;
 } TCGContext;
+
+/* A guest access whose fault point needs globals live, not in memory
+ * (TCGContext.lazy_fault). Atomics still sync: their backend sequences
+ * have more than one instruction that can fault. The globals that die at
+ * the access (live only for its fault) are a bitmask by global index in
+ * the op's TCG_FAULT_DEAD_ARG, so there may be at most 64. */
+#define TCG_FAULT_DEAD_ARG (TCG_MAX_OP_ARGS - 1)
+
+static inline bool tcg_lazy_fault_op(const TCGContext *s, const TCGOp *op)
+{
+    return s->lazy_fault && s->nb_globals <= 64 &&
+           (op->opc == INDEX_op_qemu_ld || op->opc == INDEX_op_qemu_st);
+}
 
 /* Context lifetime. */
 void tcg_context_init(TCGContext *s);

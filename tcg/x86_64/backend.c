@@ -2,7 +2,9 @@
  * The native x86-64 backend as the runtime sees it (TCGBackend): the
  * prologue/epilogue placed at the start of the code buffer, per-block code
  * generation through the register allocator, block chaining by patching a
- * jmp's rel32 in place, and host-pc to guest-instruction lookup for faults.
+ * jmp's rel32 in place, and host-pc to guest-instruction lookup for faults,
+ * with each block's fault map giving back the guest registers that were
+ * only in host registers at a guest access.
  *
  * Generated code runs on the host stack of cpu_exec with:
  *   R14 = env (CPUState *), R13 = tcg_guest_base, RSP = 16-byte aligned
@@ -13,6 +15,7 @@
  */
 #include <assert.h>
 #include <string.h>
+#include <ucontext.h>
 
 #include "emit.h"
 #include "tcg/internal.h"
@@ -212,9 +215,75 @@ static bool x86_locate(uintptr_t host_pc, TranslationBlock **tb, int *insn)
     return tb_locate_host_pc(host_pc, tb, insn);
 }
 
+/* The fault map at the end of a block's code (tcg_out_cold_paths):
+ * where it starts and ends, false if the trailer is not plausible. */
+static bool x86_fault_map(const uint8_t *code, uint32_t size, uint32_t *start)
+{
+    if (size < 4) {
+        return false;
+    }
+    memcpy(start, code + size - 4, 4);
+    return *start <= size - 4;
+}
+
+/* ucontext_t's index of each TCG register. */
+static const int8_t greg_index[TCG_TARGET_NB_REGS] = {
+    [TCG_REG_RAX] = REG_RAX, [TCG_REG_RCX] = REG_RCX, [TCG_REG_RDX] = REG_RDX,
+    [TCG_REG_RBX] = REG_RBX, [TCG_REG_RSP] = REG_RSP, [TCG_REG_RBP] = REG_RBP,
+    [TCG_REG_RSI] = REG_RSI, [TCG_REG_RDI] = REG_RDI, [TCG_REG_R8] = REG_R8,
+    [TCG_REG_R9] = REG_R9,   [TCG_REG_R10] = REG_R10, [TCG_REG_R11] = REG_R11,
+    [TCG_REG_R12] = REG_R12, [TCG_REG_R13] = REG_R13, [TCG_REG_R14] = REG_R14,
+    [TCG_REG_R15] = REG_R15,
+};
+
+/* Signal handler context: the map is read through the executable view,
+ * and a site is only taken at exactly its access instruction. */
+static void x86_fault_regs(CPUState *cpu, uintptr_t host_pc, const void *ucv)
+{
+    const ucontext_t *uc = ucv;
+    TranslationBlock *tb = tb_find_by_host_pc(host_pc);
+    const uint8_t *code;
+    uint32_t p, end;
+    if (!tb || !uc) {
+        return;
+    }
+    code = tb->tc_ptr;
+    if (!x86_fault_map(code, tb->tc_size, &p)) {
+        return;
+    }
+    end = tb->tc_size - 4;
+    uint32_t off = (uint32_t)(host_pc - (uintptr_t)code);
+    while (end - p >= 8) {
+        uint32_t site, n;
+        memcpy(&site, code + p, 4);
+        memcpy(&n, code + p + 4, 4);
+        p += 8;
+        if (n > (end - p) / 4) {
+            return;
+        }
+        if (site == off) {
+            for (uint32_t i = 0; i < n; i++) {
+                uint32_t x;
+                memcpy(&x, code + p + 4 * i, 4);
+                uint64_t v = (uint64_t)
+                    uc->uc_mcontext.gregs[greg_index[TCG_SPILL_REG(x) & 15]];
+                uint8_t *field = (uint8_t *)cpu + TCG_SPILL_OFF(x);
+                memcpy(field, &v, (x & TCG_SPILL_I64) ? 8 : 4);
+            }
+            return;
+        }
+        p += 4 * n;
+    }
+}
+
 static void x86_disas(FILE *f, const void *code, size_t size)
 {
-    tcg_log_host_disas(f, code, size);
+    uint32_t map;
+    if (!x86_fault_map(code, (uint32_t)size, &map)) {
+        map = (uint32_t)size;
+    }
+    tcg_log_host_disas(f, code, map);
+    fprintf(f, "  (fault map: %zu bytes)\n", size - map);
 }
 
 static const void *x86_code_config(size_t *size)
@@ -230,6 +299,7 @@ const TCGBackend tcg_backend_x86_64 = {
     .exec = x86_exec,
     .set_jmp_target = x86_set_jmp_target,
     .locate = x86_locate,
+    .fault_regs = x86_fault_regs,
     .disas = x86_disas,
     .inline_lookup = true,
     .code_config = x86_code_config,

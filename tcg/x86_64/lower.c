@@ -632,12 +632,26 @@ static void out_guest_mem(TCGGen *g, int opc, int r, int addr)
     x86_out_modrm_sib(g, opc, r, TCG_REG_GUEST_BASE, addr, 0);
 }
 
+/* Store the globals of spills[first, +n) from their registers to env. */
+static void out_spills(TCGGen *g, uint32_t first, uint32_t n)
+{
+    for (uint32_t i = first; i < first + n; i++) {
+        uint32_t x = g->spills[i];
+        tcg_out_st(g, (x & TCG_SPILL_I64) ? TCG_TYPE_I64 : TCG_TYPE_I32,
+                   (int)TCG_SPILL_REG(x), TCG_AREG0,
+                   (intptr_t)TCG_SPILL_OFF(x));
+    }
+}
+
 /* Call of a no-return helper(env, addr, return address), the "return
  * address" being code offset ra_off: just past the check that failed,
- * inside its guest instruction's code, for the state restore. */
+ * inside its guest instruction's code, for the state restore. The
+ * access's spills come first, while every register is as it was. */
 static void out_fault_call(TCGGen *g, int addr, const void *helper,
-                           uint32_t ra_off)
+                           uint32_t ra_off, uint32_t spill_first,
+                           uint32_t nb_spill)
 {
+    out_spills(g, spill_first, nb_spill);
     tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RSI, addr);
     tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_RDI, TCG_AREG0);
     /* lea rdx, [rip + disp] is 7 bytes. */
@@ -662,27 +676,70 @@ static void out_fault_if(TCGGen *g, int cc, int addr, const void *helper)
         c->ret_off = tcg_gen_offset(g);
         c->reg = addr;
         c->helper = helper;
+        c->spill_first = g->spill_first;
+        c->nb_spill = g->nb_spill;
         return;
     }
     uint8_t *ok = x86_out_jcc_short(g, cc ^ 1);
-    out_fault_call(g, addr, helper, tcg_gen_offset(g));
+    out_fault_call(g, addr, helper, tcg_gen_offset(g), g->spill_first,
+                   g->nb_spill);
     x86_patch_short(g, ok);
 }
 
-/* Longest cold path: two movs, lea rip, movabs + indirect call. */
-#define COLD_PATH_MAX_BYTES 32
+/* The access instruction comes next: a host fault there finds the
+ * access's spills in the block's fault map. */
+static void note_fault_site(TCGGen *g)
+{
+    if (!g->fault_lazy || !g->nb_spill) {
+        return;
+    }
+    assert(g->nb_sites < TCG_MAX_FAULT_SITES);
+    g->sites[g->nb_sites++] = (struct TCGFaultSite){
+        .off = tcg_gen_offset(g),
+        .spill_first = g->spill_first,
+        .nb_spill = g->nb_spill,
+    };
+}
 
+/* Longest cold path: the spills, two movs, lea rip, movabs + indirect
+ * call. A spill is at most 8 bytes (REX, opcode, modrm, disp32). */
+#define COLD_PATH_MAX_BYTES(nb_spill) (32 + 8 * (nb_spill))
+
+/*
+ * After the block's code: the cold paths, then its fault map, which the
+ * block's last 4 bytes locate (x86_fault_map):
+ *   u32 access offset, u32 n, n spill words ... (one per site, in code
+ *   order), u32 offset of the first site.
+ */
 bool tcg_out_cold_paths(TCGGen *g)
 {
     for (uint32_t i = 0; i < g->nb_cold; i++) {
         const struct TCGColdPath *c = &g->cold[i];
-        if (g->code_ptr + COLD_PATH_MAX_BYTES > g->code_end) {
+        if (g->code_ptr + COLD_PATH_MAX_BYTES(c->nb_spill) > g->code_end) {
             return false;
         }
         uint32_t rel = tcg_gen_offset(g) - (c->jcc_off + 4);
         memcpy(g->code_start + c->jcc_off, &rel, 4);
-        out_fault_call(g, c->reg, c->helper, c->ret_off);
+        out_fault_call(g, c->reg, c->helper, c->ret_off, c->spill_first,
+                       c->nb_spill);
     }
+    size_t map = 4 + 8 * (size_t)g->nb_sites;
+    for (uint32_t i = 0; i < g->nb_sites; i++) {
+        map += 4 * (size_t)g->sites[i].nb_spill;
+    }
+    if (g->code_ptr + map > g->code_end) {
+        return false;
+    }
+    uint32_t start = tcg_gen_offset(g);
+    for (uint32_t i = 0; i < g->nb_sites; i++) {
+        const struct TCGFaultSite *site = &g->sites[i];
+        x86_out32(g, site->off);
+        x86_out32(g, site->nb_spill);
+        for (uint32_t k = 0; k < site->nb_spill; k++) {
+            x86_out32(g, g->spills[site->spill_first + k]);
+        }
+    }
+    x86_out32(g, start);
     return true;
 }
 
@@ -722,6 +779,7 @@ static void out_qemu_ld(TCGGen *g, const TCGOp *op, const TCGArg *a)
 
     out_addr_check(g, addr);
     out_align_check(g, addr, mo);
+    note_fault_site(g);
     switch (size) {
     case MO_8:
         out_guest_mem(
@@ -775,6 +833,7 @@ static void out_qemu_st(TCGGen *g, const TCGArg *a)
         out_bswap(g, TCG_REG_TMP, size);
         val = TCG_REG_TMP;
     }
+    note_fault_site(g);
     switch (size) {
     case MO_8:
         out_guest_mem(g, OPC_MOVB_EvGv | P_REXB_R, val, addr);

@@ -715,6 +715,89 @@ static uint64_t run_brk(uint64_t a)
     return sys_brk();
 }
 
+/*
+ * The registers and flags in a fault's frame must be those of the
+ * faulting instruction, also those written since the block's last
+ * successful access (vemu may hold them only in host registers there).
+ * sys_fault_regs(base, buf, bad): one straight-line block, which writes
+ * the registers and flags again after the faulting load.
+ */
+uint64_t sys_fault_regs(uint64_t b, uint64_t *buf, uint64_t bad);
+extern const uint32_t sys_fault_regs_insn[];
+__asm__(".text\n"
+        ".p2align 2\n"
+        ".global sys_fault_regs, sys_fault_regs_insn\n"
+        "sys_fault_regs:\n"
+        "    add x3, x0, #1\n"
+        "    add x4, x3, #2\n"
+        "    str x4, [x1]\n"
+        "    add x5, x4, #3\n"
+        "    add x3, x5, #4\n"
+        "    eor x6, x3, x5\n"
+        "    ldr x7, [x1]\n"
+        "    add x8, x7, x6\n"
+        "    lsl x9, x8, #33\n"
+        "    adds x10, x8, x9\n"
+        "sys_fault_regs_insn:\n"
+        "    ldr x11, [x2]\n"
+        "    mov x0, x3\n"
+        /* Written again: before the fault, the values above need not have
+         * reached memory. */
+        "    mov x3, #0\n    mov x4, #0\n    mov x5, #0\n    mov x6, #0\n"
+        "    mov x7, #0\n    mov x8, #0\n    mov x9, #0\n    mov x10, #0\n"
+        "    cmn x0, #0\n"
+        "    ret\n");
+
+static volatile uint64_t regs_seen[11], regs_seen_pc, regs_seen_nzcv;
+
+static void regs_handler(int sig, siginfo_t *si, void *ucv)
+{
+    struct sigcontext *sc = sc_of(ucv);
+    (void)sig;
+    (void)si;
+    for (int i = 0; i < 11; i++) {
+        regs_seen[i] = sc->regs[i];
+    }
+    regs_seen_pc = sc->pc;
+    regs_seen_nzcv = sc->pstate & 0xf0000000u;
+    sc->pc += 4;
+}
+
+static void fault_regs_case(const char *name, uint64_t b, uint64_t bad)
+{
+    static uint64_t buf;
+    uint64_t want[11] = {b, (uint64_t)&buf, bad};
+    want[3] = b + 10;
+    want[4] = b + 3;
+    want[5] = b + 6;
+    want[6] = want[3] ^ want[5];
+    want[7] = want[4];
+    want[8] = want[7] + want[6];
+    want[9] = want[8] << 33;
+    want[10] = want[8] + want[9];
+    uint64_t nzcv = (want[10] >> 63) << 31 | (uint64_t)(want[10] == 0) << 30 |
+                    (uint64_t)(want[10] < want[8]) << 29 |
+                    (((~(want[8] ^ want[9]) & (want[8] ^ want[10])) >> 63)
+                     << 28);
+    regs_seen_pc = 0;
+    install(SIGSEGV, regs_handler, 0);
+    uint64_t r = sys_fault_regs(b, &buf, bad);
+    uninstall(SIGSEGV);
+    int bad_reg = -1;
+    for (int i = 10; i >= 0; i--) {
+        if (regs_seen[i] != want[i]) {
+            bad_reg = i;
+        }
+    }
+    report(name,
+           regs_seen_pc == (uint64_t)sys_fault_regs_insn && bad_reg < 0 &&
+               regs_seen_nzcv == nzcv && r == want[3],
+           "pc %#" PRIx64 ", first wrong x%d (%#" PRIx64 " want %#" PRIx64
+           "), nzcv %#" PRIx64 " want %#" PRIx64 ", returned %#" PRIx64,
+           regs_seen_pc, bad_reg, bad_reg < 0 ? 0 : regs_seen[bad_reg],
+           bad_reg < 0 ? 0 : want[bad_reg], regs_seen_nzcv, nzcv, r);
+}
+
 static void test_faults(void)
 {
     long pg = sysconf(_SC_PAGESIZE);
@@ -735,6 +818,11 @@ static void test_faults(void)
                (uint64_t)p + pg + 0x88, sys_fault_store_insn, 1, run_store);
     fault_case("sigsegv-load-maperr", SIGSEGV, SEGV_MAPERR,
                (uint64_t)p + 2 * pg + 0x40, sys_fault_load_insn, 0, run_load);
+    /* A host fault, and an address beyond the guest's space. */
+    fault_regs_case("sigsegv-registers-unmapped", 0x123456789ull,
+                    (uint64_t)p + 2 * pg + 0x40);
+    fault_regs_case("sigsegv-registers-beyond", 0xfedcba987ffff000ull,
+                    1ull << 50);
     fault_case("sigill-undefined", SIGILL, ILL_ILLOPC, (uint64_t)sys_undef_insn,
                sys_undef_insn, 0, run_undef);
     fault_case("sigtrap-brk", SIGTRAP, TRAP_BRKPT, (uint64_t)sys_brk_insn,

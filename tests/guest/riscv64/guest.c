@@ -296,10 +296,97 @@ static void handler(int sig, siginfo_t *info, void *ctx)
 
 struct ksigaction { u64 handler, flags, mask; };
 
+static void set_handler_fn(int sig, u64 flags, u64 fn)
+{
+    struct ksigaction act = {fn, flags | 4 /* SA_SIGINFO */, 0};
+    sys6(NR_rt_sigaction, sig, (s64)&act, 0, 8, 0, 0);
+}
+
 static void set_handler(int sig, u64 flags)
 {
-    struct ksigaction act = {(u64)handler, flags | 4 /* SA_SIGINFO */, 0};
-    sys6(NR_rt_sigaction, sig, (s64)&act, 0, 8, 0, 0);
+    set_handler_fn(sig, flags, (u64)handler);
+}
+
+/* faultregs: the registers a fault's frame holds must be those of the
+ * faulting instruction, also those written since the block's last
+ * successful access (vemu may hold them only in host registers there). */
+static volatile u64 fr_seen[32];
+
+static void regs_handler(int sig, siginfo_t *info, void *ctx)
+{
+    struct ucontext *uc = ctx;
+    const volatile u64 *r = (const volatile u64 *)&uc->uc_mcontext.sc_regs;
+    (void)sig;
+    (void)info;
+    for (int i = 0; i < 32; i++) {
+        fr_seen[i] = r[i]; /* pc, ra, sp, gp, tp, t0-t2, s0, s1, a0... */
+    }
+    uc->uc_mcontext.sc_regs.pc += 4;
+}
+
+extern char fr_insn[];
+
+/* One straight-line block: writes, a store and a load that succeed, more
+ * writes, the faulting load, then writes of the same registers, so that
+ * their values at the fault need not have reached memory. out[] gets t0 t1 t2 a1 a2 a3 a4 as they are after the handler. */
+__attribute__((noinline)) static void fault_regs_block(u64 b, u64 *buf, u64 bad,
+                                                       u64 *out)
+{
+    __asm__ volatile(".option push\n.option norvc\n"
+                     "addi t0, %[b], 1\n"
+                     "addi t1, t0, 2\n"
+                     "sd t1, 0(%[buf])\n"
+                     "addi t2, t1, 3\n"
+                     "addi t0, t2, 4\n"
+                     "xor a1, t0, t2\n"
+                     "ld a2, 0(%[buf])\n"
+                     "add a3, a2, a1\n"
+                     "slli a4, a3, 33\n"
+                     ".globl fr_insn\nfr_insn: ld a5, 0(%[bad])\n"
+                     "sd t0, 0(%[o])\nsd t1, 8(%[o])\nsd t2, 16(%[o])\n"
+                     "sd a1, 24(%[o])\nsd a2, 32(%[o])\nsd a3, 40(%[o])\n"
+                     "sd a4, 48(%[o])\n"
+                     "li t0, 0\nli t1, 0\nli t2, 0\nli a1, 0\n"
+                     "li a2, 0\nli a3, 0\nli a4, 0\n"
+                     ".option pop"
+                     :
+                     : [b] "r"(b), [buf] "r"(buf), [bad] "r"(bad), [o] "r"(out)
+                     : "t0", "t1", "t2", "a1", "a2", "a3", "a4", "a5",
+                       "memory");
+}
+
+/* Prints "ok ok" when the frame and the registers after it are right,
+ * else the first wrong register's index. */
+static void fault_regs_case(u64 b, u64 bad)
+{
+    static u64 buf[1], out[7];
+    u64 want[7];
+    want[0] = b + 10;                /* t0 */
+    want[1] = b + 3;                 /* t1 */
+    want[2] = b + 6;                 /* t2 */
+    want[3] = want[0] ^ want[2];     /* a1 */
+    want[4] = want[1];               /* a2 */
+    want[5] = want[4] + want[3];     /* a3 */
+    want[6] = want[5] << 33;         /* a4 */
+    static const int idx[7] = {5, 6, 7, 11, 12, 13, 14};
+    fault_regs_block(b, buf, bad, out);
+    int frame = -1, after = -1;
+    for (int i = 6; i >= 0; i--) {
+        if (fr_seen[idx[i]] != want[i]) {
+            frame = idx[i];
+        }
+        if (out[i] != want[i]) {
+            after = idx[i];
+        }
+    }
+    if (fr_seen[0] != (u64)fr_insn) {
+        frame = 0;
+    }
+    puts_(frame < 0 ? "ok" : "bad x");
+    if (frame >= 0) {
+        putu((u64)frame);
+    }
+    puts_(after < 0 ? " ok\n" : " bad\n");
 }
 
 extern char fault_insn[], ill_insn[];
@@ -359,6 +446,14 @@ static int signal_mode(const char *mode)
         puts_("fault_insn ");
         putu((u64)fault_insn);
         puts_("\n");
+        return 0;
+    }
+    if (streq(mode, "faultregs")) {
+        set_handler_fn(SIGSEGV, 0, (u64)regs_handler);
+        /* An unmapped page (the host's fault) and an address beyond the
+         * guest's address space (vemu's own check). */
+        fault_regs_case(0x123456789ul, 0x40);
+        fault_regs_case(0xfedcba987ul, 1ul << 50);
         return 0;
     }
     if (streq(mode, "sigill")) {

@@ -105,6 +105,12 @@ for backend in ("native", "tci"):
         ok = (v == ["1234", "11", "1", "16", insn, "1", "0"] and
               lines[1] == "fcsr 65 34")
     check(f"{backend} SIGSEGV handler", ok, repr(r))
+    # The registers in a fault's frame, also those written just before it
+    # in the same block, for a host fault and for an address beyond the
+    # guest's space.
+    r = run(b + [GUEST, "faultregs"])
+    check(f"{backend} registers at a fault",
+          r.returncode == 0 and r.stdout == "ok ok\nok ok\n", repr(r))
     r = run(b + [GUEST, "sigill"])
     lines = r.stdout.split("\n")
     ok = r.returncode == 0 and len(lines) >= 2
