@@ -218,7 +218,8 @@ static void sync_globals(TCGGen *g)
  */
 static bool list_fault_spills(TCGGen *g)
 {
-    if (g->nb_sites == TCG_MAX_FAULT_SITES) {
+    /* Two sites: an MO_TBI access may have a second one out of line. */
+    if (g->nb_sites + g->nb_sites_later + 2 > TCG_MAX_FAULT_SITES) {
         return false;
     }
     uint32_t first = g->nb_spills, n = 0;

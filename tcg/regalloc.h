@@ -81,6 +81,7 @@ typedef struct TCGGen {
     bool fault_lazy;
     uint16_t nb_spill;
     uint32_t spill_first, nb_spills, nb_sites;
+    uint32_t nb_sites_later; /* that cold paths will add (MO_TBI) */
     /* Cold paths (guest fault calls) the backend places after the block's
      * code, so the hot path falls through its checks. Last, and only the
      * first nb_cold entries are meaningful: a new TCGGen need not zero
@@ -93,9 +94,18 @@ typedef struct TCGGen {
         const void *helper;
         uint32_t spill_first; /* stores before the call, as above */
         uint16_t nb_spill;
+        /* Else (helper NULL) a guest access whose address had a top byte
+         * (MO_TBI): done here with the byte cleared, then back to
+         * resume_off. */
+        uint8_t ld, w;
+        uint16_t mo;
+        int data; /* loaded or stored register */
+        uint32_t resume_off;
     } cold[TCG_MAX_COLD_PATHS];
     struct TCGFaultSite {
-        uint32_t off; /* of the access instruction */
+        uint32_t off;    /* of the access instruction */
+        uint32_t ra_off; /* in its guest instruction's code: off, or the
+                          * hot path's offset for one in a cold path */
         uint32_t spill_first;
         uint32_t nb_spill;
     } sites[TCG_MAX_FAULT_SITES];

@@ -88,6 +88,10 @@ typedef enum MemOp {
     MO_SIGN = 4,   /* sign-extend loads to the op's width */
     MO_BSWAP = 8,  /* byte order opposite to the host's (little-endian) */
     MO_ALIGN = 16, /* raise an alignment fault if addr % size != 0 */
+    /* The address's top byte is not part of it (aarch64's TBI): the
+     * access goes to addr & 0x00ffffffffffffff, and a fault reports that
+     * address. qemu_ld/qemu_st only, little-endian only. */
+    MO_TBI = 32,
     MO_UB = MO_8,
     MO_UW = MO_16,
     MO_UL = MO_32,

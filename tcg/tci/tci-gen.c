@@ -307,6 +307,17 @@ static unsigned qst_opcode(unsigned mo)
     return mo & (MO_BSWAP | MO_ALIGN) ? TCI_qst : fast[mo & MO_SIZE];
 }
 
+/* An MO_TBI access's address: slot a with the top byte cleared, in the
+ * scratch slot of the op's memop argument (a constant, so never used). */
+static unsigned gen_tbi(TciGen *g, unsigned a, unsigned mo)
+{
+    if (!(mo & MO_TBI)) {
+        return a;
+    }
+    emit_w0(g, TCI_extract64, 0, TCI_SLOT_SCRATCH + 2, a, 56);
+    return TCI_SLOT_SCRATCH + 2;
+}
+
 static void gen_mov(TciGen *g, TCGArg dst, TCGArg src)
 {
     const TCGTemp *td = &g->s->temps[dst];
@@ -537,20 +548,23 @@ static void gen_op(TciGen *g, TranslationBlock *tb, const TCGOp *op)
         emit_w0(g, TCI_st, (unsigned)args[2], c, a, 0);
         emit_u64(g, args[3]);
         return;
-    case INDEX_op_qemu_ld:
+    case INDEX_op_qemu_ld: {
+        unsigned mo = (unsigned)args[2] & ~MO_TBI;
         gen_publish_pos(g);
-        a = gen_in(g, args[1], 1);
+        a = gen_tbi(g, gen_in(g, args[1], 1), (unsigned)args[2]);
         r = gen_out(g, args[0], 0);
-        emit_w0(g, qld_opcode((unsigned)args[2], w), (unsigned)args[2], r, a,
-                0);
+        emit_w0(g, qld_opcode(mo, w), mo, r, a, 0);
         gen_out_done(g, args[0], 0);
         return;
-    case INDEX_op_qemu_st:
+    }
+    case INDEX_op_qemu_st: {
+        unsigned mo = (unsigned)args[2] & ~MO_TBI;
         gen_publish_pos(g);
         c = gen_in(g, args[0], 0);
-        a = gen_in(g, args[1], 1);
-        emit_w0(g, qst_opcode((unsigned)args[2]), (unsigned)args[2], c, a, 0);
+        a = gen_tbi(g, gen_in(g, args[1], 1), (unsigned)args[2]);
+        emit_w0(g, qst_opcode(mo), mo, c, a, 0);
         return;
+    }
     case INDEX_op_atomic_cmpxchg:
         gen_publish_pos(g);
         a = gen_in(g, args[1], 1);

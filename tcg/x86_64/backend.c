@@ -210,11 +210,6 @@ static void x86_set_jmp_target(TranslationBlock *tb, int n,
     __atomic_store_n(slot, (uint32_t)disp, __ATOMIC_RELEASE);
 }
 
-static bool x86_locate(uintptr_t host_pc, TranslationBlock **tb, int *insn)
-{
-    return tb_locate_host_pc(host_pc, tb, insn);
-}
-
 /* The fault map at the end of a block's code (tcg_out_cold_paths):
  * where it starts and ends, false if the trailer is not plausible. */
 static bool x86_fault_map(const uint8_t *code, uint32_t size, uint32_t *start)
@@ -224,6 +219,52 @@ static bool x86_fault_map(const uint8_t *code, uint32_t size, uint32_t *start)
     }
     memcpy(start, code + size - 4, 4);
     return *start <= size - 4;
+}
+
+/* The fault map's site for the access at host_pc of tb: its spill words
+ * (*n of them) and the offset in its guest instruction's code; NULL if
+ * host_pc is not one. Signal-handler safe: reads the executable view. */
+static const uint8_t *x86_fault_site(const TranslationBlock *tb,
+                                     uintptr_t host_pc, uint32_t *ra_off,
+                                     uint32_t *n)
+{
+    const uint8_t *code = tb->tc_ptr;
+    uint32_t p, end;
+    if (!x86_fault_map(code, tb->tc_size, &p)) {
+        return NULL;
+    }
+    end = tb->tc_size - 4;
+    uint32_t off = (uint32_t)(host_pc - (uintptr_t)code);
+    while (end - p >= 12) {
+        uint32_t site;
+        memcpy(&site, code + p, 4);
+        memcpy(ra_off, code + p + 4, 4);
+        memcpy(n, code + p + 8, 4);
+        p += 12;
+        if (*n > (end - p) / 4) {
+            return NULL;
+        }
+        if (site == off) {
+            return code + p;
+        }
+        p += 4 * *n;
+    }
+    return NULL;
+}
+
+/* An access out of line (an MO_TBI one in a cold path) belongs to the
+ * guest instruction its map site names. */
+static bool x86_locate(uintptr_t host_pc, TranslationBlock **tb, int *insn)
+{
+    if (tb_locate_host_pc(host_pc, tb, insn)) {
+        return true;
+    }
+    TranslationBlock *t = tb_find_by_host_pc(host_pc);
+    uint32_t ra_off, n;
+    if (!t || !x86_fault_site(t, host_pc, &ra_off, &n)) {
+        return false;
+    }
+    return tb_locate_host_pc((uintptr_t)t->tc_ptr + ra_off, tb, insn);
 }
 
 /* ucontext_t's index of each TCG register. */
@@ -236,43 +277,22 @@ static const int8_t greg_index[TCG_TARGET_NB_REGS] = {
     [TCG_REG_R15] = REG_R15,
 };
 
-/* Signal handler context: the map is read through the executable view,
- * and a site is only taken at exactly its access instruction. */
+/* Signal handler context: a site is only taken at exactly its access
+ * instruction. */
 static void x86_fault_regs(CPUState *cpu, uintptr_t host_pc, const void *ucv)
 {
     const ucontext_t *uc = ucv;
     TranslationBlock *tb = tb_find_by_host_pc(host_pc);
-    const uint8_t *code;
-    uint32_t p, end;
-    if (!tb || !uc) {
-        return;
-    }
-    code = tb->tc_ptr;
-    if (!x86_fault_map(code, tb->tc_size, &p)) {
-        return;
-    }
-    end = tb->tc_size - 4;
-    uint32_t off = (uint32_t)(host_pc - (uintptr_t)code);
-    while (end - p >= 8) {
-        uint32_t site, n;
-        memcpy(&site, code + p, 4);
-        memcpy(&n, code + p + 4, 4);
-        p += 8;
-        if (n > (end - p) / 4) {
-            return;
-        }
-        if (site == off) {
-            for (uint32_t i = 0; i < n; i++) {
-                uint32_t x;
-                memcpy(&x, code + p + 4 * i, 4);
-                uint64_t v = (uint64_t)
-                    uc->uc_mcontext.gregs[greg_index[TCG_SPILL_REG(x) & 15]];
-                uint8_t *field = (uint8_t *)cpu + TCG_SPILL_OFF(x);
-                memcpy(field, &v, (x & TCG_SPILL_I64) ? 8 : 4);
-            }
-            return;
-        }
-        p += 4 * n;
+    uint32_t ra_off, n;
+    const uint8_t *spills = tb && uc ? x86_fault_site(tb, host_pc, &ra_off, &n)
+                                     : NULL;
+    for (uint32_t i = 0; spills && i < n; i++) {
+        uint32_t x;
+        memcpy(&x, spills + 4 * i, 4);
+        uint64_t v =
+            (uint64_t)uc->uc_mcontext.gregs[greg_index[TCG_SPILL_REG(x) & 15]];
+        memcpy((uint8_t *)cpu + TCG_SPILL_OFF(x), &v,
+               (x & TCG_SPILL_I64) ? 8 : 4);
     }
 }
 

@@ -34,6 +34,22 @@ static _Noreturn void helper_addr_fault(CPUState *cpu, uint64_t addr,
     cpu_loop_exit_restore(cpu, ra);
 }
 
+/* The same for an MO_TBI access: the fault is at the address without its
+ * top byte. */
+#define TBI_MASK 0x00ffffffffffffffull
+
+static _Noreturn void helper_unaligned_tbi(CPUState *cpu, uint64_t addr,
+                                           uintptr_t ra)
+{
+    helper_unaligned(cpu, addr & TBI_MASK, ra);
+}
+
+static _Noreturn void helper_addr_fault_tbi(CPUState *cpu, uint64_t addr,
+                                            uintptr_t ra)
+{
+    helper_addr_fault(cpu, addr & TBI_MASK, ra);
+}
+
 static uint64_t helper_ctpop(uint64_t x)
 {
     return (uint64_t)__builtin_popcountll(x);
@@ -688,42 +704,66 @@ static void out_fault_if(TCGGen *g, int cc, int addr, const void *helper)
 
 /* The access instruction comes next: a host fault there finds the
  * access's spills in the block's fault map. */
-static void note_fault_site(TCGGen *g)
+static void note_fault_site_of(TCGGen *g, uint32_t ra_off,
+                               uint32_t spill_first, uint32_t nb_spill)
 {
-    if (!g->fault_lazy || !g->nb_spill) {
-        return;
+    uint32_t off = tcg_gen_offset(g);
+    if (!nb_spill && ra_off == off) {
+        return; /* nothing the fault handler would not know */
     }
     assert(g->nb_sites < TCG_MAX_FAULT_SITES);
     g->sites[g->nb_sites++] = (struct TCGFaultSite){
-        .off = tcg_gen_offset(g),
-        .spill_first = g->spill_first,
-        .nb_spill = g->nb_spill,
+        .off = off,
+        .ra_off = ra_off,
+        .spill_first = spill_first,
+        .nb_spill = nb_spill,
     };
+}
+
+static void note_fault_site(TCGGen *g)
+{
+    if (g->fault_lazy) {
+        note_fault_site_of(g, tcg_gen_offset(g), g->spill_first, g->nb_spill);
+    }
 }
 
 /* Longest cold path: the spills, two movs, lea rip, movabs + indirect
  * call. A spill is at most 8 bytes (REX, opcode, modrm, disp32). */
 #define COLD_PATH_MAX_BYTES(nb_spill) (32 + 8 * (nb_spill))
+/* An MO_TBI access done out of line (out_tbi_access): two checks with
+ * their calls, the masking, the access and a jump back. */
+#define TBI_PATH_MAX_BYTES(nb_spill) (96 + 2 * COLD_PATH_MAX_BYTES(nb_spill))
+
+static void out_tbi_access(TCGGen *g, bool ld, bool w, MemOp mo, int data,
+                           int addr, uint32_t ra_off, bool cold,
+                           uint32_t spill_first, uint32_t nb_spill);
 
 /*
  * After the block's code: the cold paths, then its fault map, which the
  * block's last 4 bytes locate (x86_fault_map):
- *   u32 access offset, u32 n, n spill words ... (one per site, in code
- *   order), u32 offset of the first site.
+ *   u32 access offset, u32 offset in its guest instruction's code, u32 n,
+ *   n spill words ... (one per site), u32 offset of the first site.
  */
 bool tcg_out_cold_paths(TCGGen *g)
 {
     for (uint32_t i = 0; i < g->nb_cold; i++) {
         const struct TCGColdPath *c = &g->cold[i];
-        if (g->code_ptr + COLD_PATH_MAX_BYTES(c->nb_spill) > g->code_end) {
+        if (g->code_ptr + TBI_PATH_MAX_BYTES(c->nb_spill) > g->code_end) {
             return false;
         }
         uint32_t rel = tcg_gen_offset(g) - (c->jcc_off + 4);
         memcpy(g->code_start + c->jcc_off, &rel, 4);
-        out_fault_call(g, c->reg, c->helper, c->ret_off, c->spill_first,
-                       c->nb_spill);
+        if (c->helper) {
+            out_fault_call(g, c->reg, c->helper, c->ret_off, c->spill_first,
+                           c->nb_spill);
+            continue;
+        }
+        out_tbi_access(g, c->ld, c->w, (MemOp)c->mo, c->data, c->reg,
+                       c->ret_off, true, c->spill_first, c->nb_spill);
+        x86_out8(g, OPC_JMP_long);
+        x86_out32(g, c->resume_off - (tcg_gen_offset(g) + 4));
     }
-    size_t map = 4 + 8 * (size_t)g->nb_sites;
+    size_t map = 4 + 12 * (size_t)g->nb_sites;
     for (uint32_t i = 0; i < g->nb_sites; i++) {
         map += 4 * (size_t)g->sites[i].nb_spill;
     }
@@ -734,6 +774,7 @@ bool tcg_out_cold_paths(TCGGen *g)
     for (uint32_t i = 0; i < g->nb_sites; i++) {
         const struct TCGFaultSite *site = &g->sites[i];
         x86_out32(g, site->off);
+        x86_out32(g, site->ra_off);
         x86_out32(g, site->nb_spill);
         for (uint32_t k = 0; k < site->nb_spill; k++) {
             x86_out32(g, g->spills[site->spill_first + k]);
@@ -757,7 +798,7 @@ static void out_addr_check(TCGGen *g, int addr)
     out_fault_if(g, JCC_JNE, addr, (const void *)helper_addr_fault);
 }
 
-static void out_align_check(TCGGen *g, int addr, MemOp mo)
+static void out_align_check(TCGGen *g, int addr, MemOp mo, const void *helper)
 {
     unsigned mask = (1u << (mo & MO_SIZE)) - 1;
     if (!(mo & MO_ALIGN) || !mask) {
@@ -765,22 +806,16 @@ static void out_align_check(TCGGen *g, int addr, MemOp mo)
     }
     x86_out_modrm(g, OPC_GRP3_Ev, EXT3_TEST, addr);
     x86_out32(g, mask);
-    out_fault_if(g, JCC_JNE, addr, (const void *)helper_unaligned);
+    out_fault_if(g, JCC_JNE, addr, helper);
 }
 
-static void out_qemu_ld(TCGGen *g, const TCGOp *op, const TCGArg *a)
+/* The host access itself, at guest address register addr. */
+static void out_ld_access(TCGGen *g, bool w, MemOp mo, int out, int addr)
 {
-    bool w = op->type == TCG_TYPE_I64;
-    MemOp mo = (MemOp)a[2];
-    MemOp size = mo & MO_SIZE;
-    int out = (int)a[0], addr = (int)a[1];
     bool sign = (mo & MO_SIGN) != 0;
     bool bswap = (mo & MO_BSWAP) != 0;
 
-    out_addr_check(g, addr);
-    out_align_check(g, addr, mo);
-    note_fault_site(g);
-    switch (size) {
+    switch (mo & MO_SIZE) {
     case MO_8:
         out_guest_mem(
             g, (sign ? OPC_MOVSBL : OPC_MOVZBL) | (sign && w ? P_REXW : 0), out,
@@ -820,21 +855,10 @@ static void out_qemu_ld(TCGGen *g, const TCGOp *op, const TCGArg *a)
     }
 }
 
-static void out_qemu_st(TCGGen *g, const TCGArg *a)
+/* val is TCG_REG_TMP when byte-swapped (out_qemu_st). */
+static void out_st_access(TCGGen *g, MemOp mo, int val, int addr)
 {
-    MemOp mo = (MemOp)a[2];
-    MemOp size = mo & MO_SIZE;
-    int val = (int)a[0], addr = (int)a[1];
-
-    out_addr_check(g, addr);
-    out_align_check(g, addr, mo);
-    if ((mo & MO_BSWAP) && size != MO_8) {
-        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, val);
-        out_bswap(g, TCG_REG_TMP, size);
-        val = TCG_REG_TMP;
-    }
-    note_fault_site(g);
-    switch (size) {
+    switch (mo & MO_SIZE) {
     case MO_8:
         out_guest_mem(g, OPC_MOVB_EvGv | P_REXB_R, val, addr);
         break;
@@ -848,6 +872,151 @@ static void out_qemu_st(TCGGen *g, const TCGArg *a)
         out_guest_mem(g, OPC_MOVL_EvGv | P_REXW, val, addr);
         break;
     }
+}
+
+/* TCG_REG_TMP = addr without its top byte, shifted right by `extra`. */
+static void out_tbi_clean(TCGGen *g, int addr, int extra)
+{
+    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, addr);
+    x86_out_shift_ri(g, SHIFT_SHL, TCG_REG_TMP, 8, true);
+    x86_out_shift_ri(g, SHIFT_SHR, TCG_REG_TMP, 8 + extra, true);
+}
+
+/* Unless cc: the spills and a call of helper(env, addr, ra_off). */
+static void out_fault_unless(TCGGen *g, int cc, int addr, const void *helper,
+                             uint32_t ra_off, uint32_t spill_first,
+                             uint32_t nb_spill)
+{
+    x86_out8(g, 0x0f);
+    x86_out8(g, (uint8_t)(0x80 + cc));
+    uint32_t jcc = tcg_gen_offset(g);
+    x86_out32(g, 0);
+    out_fault_call(g, addr, helper, ra_off, spill_first, nb_spill);
+    uint32_t rel = tcg_gen_offset(g) - (jcc + 4);
+    memcpy(g->code_start + jcc, &rel, 4);
+}
+
+/*
+ * An MO_TBI access with the top byte cleared into TCG_REG_TMP: the range
+ * and alignment checks on the cleared address, then the access. Only for
+ * little-endian accesses, so TCG_REG_TMP is free for the address. ra_off
+ * is in the guest instruction's code; in a cold path, the fault map
+ * records it for the access, which is outside that code.
+ */
+static void out_tbi_access(TCGGen *g, bool ld, bool w, MemOp mo, int data,
+                           int addr, uint32_t ra_off, bool cold,
+                           uint32_t spill_first, uint32_t nb_spill)
+{
+    unsigned bits = tcg_guest_addr_bits;
+    unsigned mask = (1u << (mo & MO_SIZE)) - 1;
+    assert(!(mo & MO_BSWAP));
+    if (bits) {
+        out_tbi_clean(g, addr, (int)bits);
+        out_fault_unless(g, JCC_JE, addr, (const void *)helper_addr_fault_tbi,
+                         ra_off, spill_first, nb_spill);
+    }
+    out_tbi_clean(g, addr, 0);
+    if ((mo & MO_ALIGN) && mask) {
+        x86_out_modrm(g, OPC_GRP3_Ev, EXT3_TEST, TCG_REG_TMP);
+        x86_out32(g, mask);
+        out_fault_unless(g, JCC_JE, addr, (const void *)helper_unaligned_tbi,
+                         ra_off, spill_first, nb_spill);
+    }
+    note_fault_site_of(g, cold ? ra_off : tcg_gen_offset(g), spill_first,
+                       nb_spill);
+    if (ld) {
+        out_ld_access(g, w, mo, data, TCG_REG_TMP);
+    } else {
+        out_st_access(g, mo, data, TCG_REG_TMP);
+    }
+}
+
+/*
+ * MO_TBI: the hot path is the usual one, taken when the top byte is zero
+ * as well (the range check sees it); an address with a top byte (or out
+ * of range) goes to a cold path that clears it and does the access there
+ * (out_tbi_access), or, past TCG_MAX_COLD_PATHS or with no room for its
+ * two fault-map sites, that is done inline. Returns the cold path, whose
+ * resume_off the caller sets after its access, or NULL when the access
+ * is done.
+ */
+static struct TCGColdPath *out_tbi_hot(TCGGen *g, bool ld, bool w, MemOp mo,
+                                       int data, int addr)
+{
+    uint32_t nb_spill = g->fault_lazy ? g->nb_spill : 0;
+    if (!tcg_guest_addr_bits || g->nb_cold == TCG_MAX_COLD_PATHS ||
+        g->nb_sites + g->nb_sites_later + 2 > TCG_MAX_FAULT_SITES) {
+        out_tbi_access(g, ld, w, mo, data, addr, tcg_gen_offset(g), false,
+                       g->spill_first, nb_spill);
+        return NULL;
+    }
+    struct TCGColdPath *c = &g->cold[g->nb_cold++];
+    g->nb_sites_later++;
+    tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, addr);
+    x86_out_shift_ri(g, SHIFT_SHR, TCG_REG_TMP, (int)tcg_guest_addr_bits,
+                     true);
+    x86_out8(g, 0x0f);
+    x86_out8(g, (uint8_t)(0x80 + JCC_JNE));
+    c->jcc_off = tcg_gen_offset(g);
+    x86_out32(g, 0);
+    c->ret_off = tcg_gen_offset(g);
+    c->reg = addr;
+    c->helper = NULL;
+    c->spill_first = g->spill_first;
+    c->nb_spill = (uint16_t)nb_spill;
+    c->ld = ld;
+    c->w = w;
+    c->mo = (uint16_t)mo;
+    c->data = data;
+    out_align_check(g, addr, mo, (const void *)helper_unaligned_tbi);
+    return c;
+}
+
+static void out_qemu_ld(TCGGen *g, const TCGOp *op, const TCGArg *a)
+{
+    bool w = op->type == TCG_TYPE_I64;
+    MemOp mo = (MemOp)a[2];
+    int out = (int)a[0], addr = (int)a[1];
+
+    if (mo & MO_TBI) {
+        struct TCGColdPath *c = out_tbi_hot(g, true, w, mo, out, addr);
+        if (c) {
+            note_fault_site(g);
+            out_ld_access(g, w, mo, out, addr);
+            c->resume_off = tcg_gen_offset(g);
+        }
+        return;
+    }
+    out_addr_check(g, addr);
+    out_align_check(g, addr, mo, (const void *)helper_unaligned);
+    note_fault_site(g);
+    out_ld_access(g, w, mo, out, addr);
+}
+
+static void out_qemu_st(TCGGen *g, const TCGArg *a)
+{
+    MemOp mo = (MemOp)a[2];
+    MemOp size = mo & MO_SIZE;
+    int val = (int)a[0], addr = (int)a[1];
+
+    if (mo & MO_TBI) {
+        struct TCGColdPath *c = out_tbi_hot(g, false, true, mo, val, addr);
+        if (c) {
+            note_fault_site(g);
+            out_st_access(g, mo, val, addr);
+            c->resume_off = tcg_gen_offset(g);
+        }
+        return;
+    }
+    out_addr_check(g, addr);
+    out_align_check(g, addr, mo, (const void *)helper_unaligned);
+    if ((mo & MO_BSWAP) && size != MO_8) {
+        tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, val);
+        out_bswap(g, TCG_REG_TMP, size);
+        val = TCG_REG_TMP;
+    }
+    note_fault_site(g);
+    out_st_access(g, mo, val, addr);
 }
 
 /* Operand-size flags for a sized register/memory operation. */
@@ -891,7 +1060,7 @@ static void out_atomic(TCGGen *g, const TCGOp *op, const TCGArg *a)
         size = mo & MO_SIZE;
         bswap = (mo & MO_BSWAP) && size != MO_8;
         out_addr_check(g, addr);
-        out_align_check(g, addr, mo);
+        out_align_check(g, addr, mo, (const void *)helper_unaligned);
         tcg_out_mov(g, TCG_TYPE_I64, TCG_REG_TMP, (int)a[3]);
         if (bswap) {
             /* Compare and store in memory byte order. */
@@ -910,7 +1079,7 @@ static void out_atomic(TCGGen *g, const TCGOp *op, const TCGArg *a)
         size = mo & MO_SIZE;
         bswap = (mo & MO_BSWAP) && size != MO_8;
         out_addr_check(g, addr);
-        out_align_check(g, addr, mo);
+        out_align_check(g, addr, mo, (const void *)helper_unaligned);
         if (bswap) {
             out_bswap(g, out, size);
         }
@@ -930,7 +1099,7 @@ static void out_atomic(TCGGen *g, const TCGOp *op, const TCGArg *a)
     TCGAtomicOp aop = (TCGAtomicOp)a[4];
     int val = (int)a[2];
     out_addr_check(g, addr);
-    out_align_check(g, addr, mo);
+    out_align_check(g, addr, mo, (const void *)helper_unaligned);
     if (aop == TCG_AOP_ADD && !bswap) {
         out_guest_mem(g, size_opc(OPC_XADD8, OPC_XADD, size) | P_LOCK, out,
                       addr);

@@ -798,6 +798,117 @@ static void fault_regs_case(const char *name, uint64_t b, uint64_t bad)
            bad_reg < 0 ? 0 : want[bad_reg], regs_seen_nzcv, nzcv, r);
 }
 
+/*
+ * Top-byte-ignore: loads and stores of every plain kind through a pointer
+ * with a tag in bits 63:56 reach the untagged address, a written-back
+ * base keeps its tag, and a fault reports the untagged address (Linux
+ * clears the tag in si_addr). sys_tbi_many: 200 loads in one block, more
+ * than vemu places out of line or in its fault map per block.
+ */
+uint64_t sys_tbi_mix(uint64_t *tagged, uint64_t *out);
+uint64_t sys_tbi_many(const uint64_t *tagged);
+extern const uint32_t sys_tbi_fault_insn[];
+uint64_t sys_tbi_fault(uint64_t tagged);
+__asm__(".text\n"
+        ".p2align 2\n"
+        ".global sys_tbi_mix\n"
+        "sys_tbi_mix:\n"            /* x0 = tagged &buf[0], x1 = out */
+        "    ldr x2, [x0]\n"
+        "    ldrb w3, [x0, #8]\n"
+        "    ldrsh x4, [x0, #10]\n"
+        "    ldp x5, x6, [x0, #16]\n"
+        "    ldp w7, w8, [x0, #32]\n"
+        "    ldr q0, [x0, #48]\n"
+        "    stp x2, x3, [x1]\n"
+        "    stp x4, x5, [x1, #16]\n"
+        "    stp x6, x7, [x1, #32]\n"
+        "    str x8, [x1, #48]\n"
+        "    str q0, [x1, #64]\n"
+        "    str x2, [x0, #80]!\n"    /* pre-index writeback */
+        "    strh w4, [x0, #8]\n"
+        "    stp w7, w8, [x0, #16]\n"
+        "    ldr x9, [x0], #-80\n"    /* post-index: back to the start */
+        "    str x9, [x1, #80]\n"
+        "    mov x0, x0\n"
+        "    ret\n"
+        ".global sys_tbi_many\n"
+        "sys_tbi_many:\n"
+        "    mov x1, x0\n"
+        "    mov x0, #0\n"
+        "    .rept 200\n"
+        "    ldr x2, [x1]\n"
+        "    add x0, x0, x2\n"
+        "    .endr\n"
+        "    ret\n"
+        ".global sys_tbi_fault, sys_tbi_fault_insn\n"
+        "sys_tbi_fault:\n"
+        "sys_tbi_fault_insn:\n"
+        "    ldr x0, [x0]\n"
+        "    ret\n");
+
+static void test_tbi(void)
+{
+    static uint64_t buf[16], out[11];
+    const uint64_t tag = 0x5a00000000000000ull;
+    for (int i = 0; i < 16; i++) {
+        buf[i] = 0x0101010101010101ull * (uint64_t)(i + 1) ^ 0x8000800080008000ull;
+    }
+    uint64_t want_out[11];
+    want_out[0] = buf[0];
+    want_out[1] = buf[1] & 0xff;
+    want_out[2] = (uint64_t)(int64_t)(int16_t)(buf[1] >> 16);
+    want_out[3] = buf[2];
+    want_out[4] = buf[3];
+    want_out[5] = buf[4] & 0xffffffffu;
+    want_out[6] = buf[4] >> 32;
+    want_out[7] = 0; /* not written */
+    want_out[8] = buf[6];
+    want_out[9] = buf[7];
+    want_out[10] = buf[0]; /* stored at buf[10], read back */
+    uint64_t want_buf11 = (buf[11] & ~0xffffull) | (want_out[2] & 0xffff);
+    uint64_t want_buf12 = want_out[5] | want_out[6] << 32;
+
+    uint64_t r = sys_tbi_mix((uint64_t *)((uint64_t)buf | tag), out);
+    int bad = -1;
+    for (int i = 10; i >= 0; i--) {
+        if (out[i] != want_out[i]) {
+            bad = i;
+        }
+    }
+    report("tbi-loads-stores",
+           bad < 0 && buf[10] == buf[0] &&
+               buf[11] == want_buf11 && buf[12] == want_buf12 &&
+               r == ((uint64_t)buf | tag),
+           "first wrong out[%d]; buf[10..12] %#" PRIx64 " %#" PRIx64
+           " %#" PRIx64 "; base after writebacks %#" PRIx64,
+           bad, buf[10], buf[11], buf[12], r);
+
+    uint64_t sum = sys_tbi_many((const uint64_t *)((uint64_t)&buf[3] | tag));
+    report("tbi-many-in-a-block", sum == 200 * buf[3], "sum %#" PRIx64 " want %#" PRIx64,
+           sum, 200 * buf[3]);
+
+    long pg = sysconf(_SC_PAGESIZE);
+    char *p = mmap(NULL, (size_t)pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (p == MAP_FAILED) {
+        report("tbi-fault", 0, "mmap: %s", strerror(errno));
+        return;
+    }
+    herr_reset();
+    fault_calls = 0;
+    fault_want_addr = (uint64_t)p + 0x18;
+    fault_want_pc = (uint64_t)sys_tbi_fault_insn;
+    fault_want_code = SEGV_ACCERR;
+    fault_is_write = 0;
+    install(SIGSEGV, fault_handler, 0);
+    r = sys_tbi_fault(((uint64_t)p + 0x18) | 0xa500000000000000ull);
+    uninstall(SIGSEGV);
+    report("tbi-fault", fault_calls == 1 && handler_err_len == 0 && r == FAULT_X0,
+           "handler ran %d times, returned %#" PRIx64 "; %s", fault_calls, r,
+           handler_err);
+    munmap(p, (size_t)pg);
+}
+
 static void test_faults(void)
 {
     long pg = sysconf(_SC_PAGESIZE);
@@ -1797,6 +1908,7 @@ int main(int argc, char **argv)
     } else {
         test_sigframe(1);
         test_faults();
+        test_tbi();
         test_sigaltstack(1);
         test_hwcap_cpuinfo();
         test_idregs();
